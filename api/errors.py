@@ -1,0 +1,80 @@
+"""One error shape everywhere: RFC 9457 problem details, naming the parameter at fault."""
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+PROBLEM = "application/problem+json"
+
+
+class InvalidParameter(Exception):
+    """A query or path value the API understands the type of but cannot accept."""
+
+    def __init__(self, parameter: str, message: str, status: int = 422) -> None:
+        self.parameter, self.message, self.status = parameter, message, status
+
+
+class NotFound(HTTPException):
+    def __init__(self, detail: str) -> None:
+        super().__init__(404, detail)
+
+
+def problem(status: int, detail: str, errors: list[dict[str, str]] | None = None, **headers: str) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers or None)
+
+
+def _validation_message(error: dict[str, Any]) -> str:
+    message = str(error.get("msg", "is invalid"))
+    if "input" in error and error.get("type") != "missing":
+        message = f"{error['input']!r}: {message[0].lower()}{message[1:]}"
+    return message
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"parameter": str(e["loc"][1]) if len(e["loc"]) > 1 else str(e["loc"][0]), "message": _validation_message(e)}
+        for e in exc.errors()
+    ]
+    detail = "; ".join(f"{e['parameter']}: {e['message']}" for e in errors)
+    return problem(422, detail, errors)
+
+
+async def _on_invalid_parameter(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, InvalidParameter)
+    return problem(
+        exc.status, f"{exc.parameter}: {exc.message}", [{"parameter": exc.parameter, "message": exc.message}]
+    )
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    detail = exc.detail
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"There is nothing at {request.url.path}; see /docs for the endpoints."
+    elif exc.status_code == 405:
+        detail = f"{request.method} is not allowed here; this API is read-only (GET, HEAD)."
+    return problem(exc.status_code, str(detail), **(exc.headers or {}))
+
+
+async def _on_error(request: Request, exc: Exception) -> JSONResponse:
+    return problem(500, "The server failed to answer this request; it has been logged.")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(InvalidParameter, _on_invalid_parameter)
+    app.add_exception_handler(HTTPException, _on_http)
+    app.add_exception_handler(Exception, _on_error)

@@ -1,0 +1,112 @@
+from collections import defaultdict
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlmodel import Session, col, func, or_, select
+
+from api.db import SessionDep
+from api.errors import NotFound
+from api.models import Country, CountryAlias, CoverageGap, Placement, Tier
+from api.names import name_key
+from api.v1.meta import current_version
+from api.v1.regions import parse_regions
+from api.v1.schemas import CountryDetail, CountryList, CountryOut, CountryPlacement, ListMeta
+
+router = APIRouter(tags=["countries"])
+
+
+def resolve_country(session: Session, code: str) -> Country | None:
+    """Find a country by ISO3, ISO2 or any alias, ignoring case, accents and punctuation."""
+    upper = code.strip().upper()
+    if len(upper) in (2, 3) and upper.isalpha():
+        country = session.exec(select(Country).where(or_(Country.iso3 == upper, Country.iso2 == upper))).first()
+        if country is not None:
+            return country
+    iso3 = session.exec(select(CountryAlias.iso3).where(CountryAlias.key == name_key(code))).first()
+    return session.get(Country, iso3) if iso3 else None
+
+
+def _summaries(session: Session, countries: list[Country]) -> list[CountryOut]:
+    own_keys = {c.iso3: name_key(c.name) for c in countries}
+    codes = list(own_keys)
+    aliases: dict[str, list[str]] = defaultdict(list)
+    rows = session.exec(select(CountryAlias).where(col(CountryAlias.iso3).in_(codes)).order_by(CountryAlias.key))
+    for alias in rows:
+        if alias.key != own_keys[alias.iso3]:
+            aliases[alias.iso3].append(alias.alias)
+    years = {
+        iso3: (first, last)
+        for iso3, first, last in session.exec(
+            select(Placement.iso3, func.min(Placement.year), func.max(Placement.year))
+            .where(col(Placement.iso3).in_(codes))
+            .group_by(col(Placement.iso3))
+        )
+    }
+    return [
+        CountryOut(
+            iso3=c.iso3,
+            iso2=c.iso2,
+            name=c.name,
+            kind=c.kind,
+            region=c.region,  # type: ignore[arg-type]
+            aliases=aliases[c.iso3],
+            first_year=years.get(c.iso3, (None, None))[0],
+            last_year=years.get(c.iso3, (None, None))[1],
+        )
+        for c in countries
+    ]
+
+
+@router.get("/countries")
+def list_countries(
+    session: SessionDep,
+    region: Annotated[
+        list[str] | None, Query(description="Current regional bureau code or label; repeat or comma-separate.")
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(min_length=1, max_length=100, description="Part of any name the country has gone by, e.g. `korea`."),
+    ] = None,
+) -> CountryList:
+    """Every country and territory any report has covered, with codes, region and the other names it goes by."""
+    query = select(Country)
+    if regions := parse_regions(region, session):
+        query = query.where(col(Country.region).in_(regions))
+    if q is not None:
+        matches = select(CountryAlias.iso3).where(col(CountryAlias.key).contains(name_key(q)))
+        query = query.where(or_(col(Country.iso3).in_(matches), Country.iso3 == q.strip().upper()))
+    countries = sorted(session.exec(query).all(), key=lambda c: name_key(c.name))
+    data = _summaries(session, countries)
+    return CountryList(data=data, meta=ListMeta(total=len(data), data_version=current_version(session)))
+
+
+@router.get("/countries/{code}", responses={404: {"description": "No country goes by that code or name."}})
+def get_country(session: SessionDep, code: str) -> CountryDetail:
+    """One country's full placement history, oldest first; `code` may be ISO3, ISO2 or any name, e.g. `Ivory Coast`."""
+    country = resolve_country(session, code)
+    if country is None:
+        raise NotFound(f"No country goes by {code!r}; try /v1/countries?q=... to search names.")
+    rows = session.exec(
+        select(Placement, Tier.label)
+        .join(Tier, col(Tier.code) == Placement.tier)
+        .where(Placement.iso3 == country.iso3)
+        .order_by(col(Placement.year))
+    ).all()
+    placements = [
+        CountryPlacement(
+            year=p.year,
+            tier=p.tier,
+            tier_label=label,
+            name_in_report=p.name_in_report,  # type: ignore[arg-type]
+            region=p.region,
+            basis=p.basis,
+            source_url=p.source_url,
+            note=p.note,  # type: ignore[arg-type]
+        )
+        for p, label in rows
+    ]
+    gaps = session.exec(
+        select(CoverageGap.year).where(CoverageGap.iso3 == country.iso3).order_by(col(CoverageGap.year))
+    ).all()
+    summary = _summaries(session, [country])[0]
+    return CountryDetail(**summary.model_dump(), placements=placements, known_gaps=list(gaps))

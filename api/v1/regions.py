@@ -1,0 +1,36 @@
+from fastapi import APIRouter
+from sqlmodel import select
+
+from api.db import SessionDep
+from api.errors import InvalidParameter
+from api.models import Region
+from api.names import name_key
+from api.v1.meta import current_version
+from api.v1.schemas import ListMeta, RegionCode, RegionList, RegionOut
+
+router = APIRouter(tags=["reference"])
+
+
+def parse_regions(values: list[str] | None, session: SessionDep) -> list[str]:
+    """Accept repeated or comma-separated bureau codes or labels, in any case ("eap", "East Asia and Pacific")."""
+    by_key = {name_key(code): code for code in RegionCode}
+    by_key |= {name_key(r.label): r.code for r in session.exec(select(Region)).all()}
+    codes: list[str] = []
+    for value in values or []:
+        for part in value.split(","):
+            code = by_key.get(name_key(part))
+            if code is None:
+                raise InvalidParameter(
+                    "region", f"{part.strip()!r} is not a region; use one of {', '.join(RegionCode)}"
+                )
+            if code not in codes:
+                codes.append(code)
+    return codes
+
+
+@router.get("/regions")
+def list_regions(session: SessionDep) -> RegionList:
+    """The State Department's six regional bureaus, which the report's regional maps follow."""
+    regions = session.exec(select(Region).order_by(Region.sort_order)).all()
+    data = [RegionOut.model_validate(r) for r in regions]
+    return RegionList(data=data, meta=ListMeta(total=len(data), data_version=current_version(session)))

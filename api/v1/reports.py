@@ -1,0 +1,100 @@
+from collections import Counter, defaultdict
+
+from fastapi import APIRouter, Path
+from sqlmodel import Session, col, func, select
+
+from api.db import SessionDep
+from api.errors import NotFound
+from api.models import Country, CoverageGap, Placement, Report
+from api.v1.meta import current_version
+from api.v1.schemas import (
+    BasisCounts,
+    Gap,
+    ListMeta,
+    PublishedFigures,
+    RegionTierCounts,
+    ReportDetail,
+    ReportList,
+    ReportOut,
+    TierCounts,
+)
+
+router = APIRouter(tags=["reports"])
+
+_FIELDS = {"1": "tier_1", "2": "tier_2", "2WL": "tier_2wl", "3": "tier_3", "SC": "special_case"}
+
+
+def _counts(by_tier: Counter[str]) -> TierCounts:
+    return TierCounts(**{field: by_tier[code] for code, field in _FIELDS.items()})
+
+
+def _summaries(session: Session, reports: list[Report]) -> list[ReportOut]:
+    years = [r.year for r in reports]
+    by_year: dict[int, Counter[str]] = defaultdict(Counter)
+    for year, tier, n in session.exec(
+        select(Placement.year, Placement.tier, func.count())
+        .where(col(Placement.year).in_(years))
+        .group_by(col(Placement.year), col(Placement.tier))
+    ):
+        by_year[year][tier] = n
+    gaps = dict(
+        session.exec(
+            select(CoverageGap.year, func.count())
+            .where(col(CoverageGap.year).in_(years))
+            .group_by(col(CoverageGap.year))
+        ).all()
+    )
+    return [
+        ReportOut(
+            year=r.year, edition=r.edition, release_date=r.release_date, url=r.url,
+            countries_placed=sum(by_year[r.year].values()), known_gaps=gaps.get(r.year, 0),
+            counts=_counts(by_year[r.year]),
+            published=PublishedFigures(
+                countries_covered=r.countries_covered, tier_1=r.published_tier_1, tier_2=r.published_tier_2,
+                tier_2wl=r.published_tier_2wl, tier_3=r.published_tier_3, special_case=r.published_special_case,
+                source=r.published_source,
+            ),
+            note=r.note,
+        )
+        for r in reports
+    ]  # fmt: skip
+
+
+@router.get("/reports")
+def list_reports(session: SessionDep) -> ReportList:
+    """Every edition from 2001, oldest first, with placements per tier and the totals published at the time."""
+    reports = list(session.exec(select(Report).order_by(col(Report.year))).all())
+    data = _summaries(session, reports)
+    return ReportList(data=data, meta=ListMeta(total=len(data), data_version=current_version(session)))
+
+
+@router.get("/reports/{year}", responses={404: {"description": "No report was published that year."}})
+def get_report(session: SessionDep, year: int = Path(ge=2001, le=2100, examples=[2024])) -> ReportDetail:
+    """One edition: counts per tier overall and per region, how each placement is known, and the known gaps."""
+    report = session.get(Report, year)
+    if report is None:
+        raise NotFound(f"No TIP Report for {year} is in this dataset; see /v1/reports for the editions.")
+    by_region: dict[str, Counter[str]] = defaultdict(Counter)
+    for region, tier, n in session.exec(
+        select(Placement.region, Placement.tier, func.count())
+        .where(Placement.year == year)
+        .group_by(col(Placement.region), col(Placement.tier))
+    ):
+        by_region[region][tier] = n
+    basis: Counter[str] = Counter()
+    for kind, n in session.exec(
+        select(Placement.basis, func.count()).where(Placement.year == year).group_by(col(Placement.basis))
+    ):
+        basis[kind] = n
+    gaps = session.exec(
+        select(CoverageGap, Country.name).join(Country).where(CoverageGap.year == year).order_by(col(CoverageGap.iso3))
+    ).all()
+    return ReportDetail(
+        **_summaries(session, [report])[0].model_dump(),
+        counts_by_region=[
+            RegionTierCounts(region=region, counts=_counts(by_region[region]))  # type: ignore[arg-type]
+            for region in sorted(by_region)
+        ],
+        basis_counts=BasisCounts(report=basis["report"], secondary=basis["secondary"], derived=basis["derived"]),
+        gaps=[Gap(iso3=g.iso3, country=name, note=g.note) for g, name in gaps],
+    )

@@ -1,0 +1,1 @@
+"""Alembic migrations: schema only, numbered, reversible. Run through `python -m seed`."""

@@ -23,7 +23,9 @@ class NotFound(HTTPException):
         super().__init__(404, detail)
 
 
-def problem(status: int, detail: str, errors: list[dict[str, str]] | None = None, **headers: str) -> JSONResponse:
+def problem(
+    status: int, detail: str, errors: list[dict[str, str]] | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -32,7 +34,7 @@ def problem(status: int, detail: str, errors: list[dict[str, str]] | None = None
     }
     if errors is not None:
         body["errors"] = errors
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers or None)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 def _validation_message(error: dict[str, Any]) -> str:
@@ -66,7 +68,7 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
         detail = f"There is nothing at {request.url.path}; see /docs for the endpoints."
     elif exc.status_code == 405:
         detail = f"{request.method} is not allowed here; this API is read-only (GET, HEAD)."
-    return problem(exc.status_code, str(detail), **(exc.headers or {}))
+    return problem(exc.status_code, str(detail), headers=dict(exc.headers or {}))
 
 
 async def _on_error(request: Request, exc: Exception) -> JSONResponse:

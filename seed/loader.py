@@ -278,7 +278,7 @@ def load(engine: Engine, data_dir: str | Path = DATA_DIR, *, force: bool = False
             return version, False
         # Children first, so foreign keys hold at every step of the one transaction.
         for model in (Placement, CoverageGap, CountryAlias, Dataset, Report, CountryRow, Tier, Region):
-            session.exec(delete(model))  # type: ignore[call-overload]
+            session.exec(delete(model))
         for group in (rows.regions.values(), rows.tiers.values(), rows.countries.values(), rows.reports.values()):
             session.add_all(group)
             session.flush()

@@ -48,7 +48,7 @@ def _summaries(session: Session, countries: list[Country]) -> list[CountryOut]:
             iso2=c.iso2,
             name=c.name,
             kind=c.kind,
-            region=c.region,  # type: ignore[arg-type]
+            region=c.region,
             aliases=aliases[c.iso3],
             first_year=years.get(c.iso3, (None, None))[0],
             last_year=years.get(c.iso3, (None, None))[1],
@@ -97,11 +97,11 @@ def get_country(session: SessionDep, code: str) -> CountryDetail:
             year=p.year,
             tier=p.tier,
             tier_label=label,
-            name_in_report=p.name_in_report,  # type: ignore[arg-type]
+            name_in_report=p.name_in_report,
             region=p.region,
             basis=p.basis,
             source_url=p.source_url,
-            note=p.note,  # type: ignore[arg-type]
+            note=p.note,
         )
         for p, label in rows
     ]

@@ -69,10 +69,10 @@ def list_placements(
         query = query.where(col(Placement.region).in_(regions))
     if country:
         codes = []
-        for value in country:
-            found = resolve_country(session, value)
+        for name in country:
+            found = resolve_country(session, name)
             if found is None:
-                raise InvalidParameter("country", f"no country goes by {value!r}; see /v1/countries?q=...")
+                raise InvalidParameter("country", f"no country goes by {name!r}; see /v1/countries?q=...")
             codes.append(found.iso3)
         query = query.where(col(Placement.iso3).in_(codes))
     if basis:
@@ -90,7 +90,7 @@ def list_placements(
             region=p.region,
             tier=p.tier,
             tier_label=label,
-            basis=p.basis,  # type: ignore[arg-type]
+            basis=p.basis,
             source_url=p.source_url,
             note=p.note,
         )

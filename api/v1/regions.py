@@ -1,5 +1,5 @@
 from fastapi import APIRouter
-from sqlmodel import select
+from sqlmodel import col, select
 
 from api.db import SessionDep
 from api.errors import InvalidParameter
@@ -13,7 +13,7 @@ router = APIRouter(tags=["reference"])
 
 def parse_regions(values: list[str] | None, session: SessionDep) -> list[str]:
     """Accept repeated or comma-separated bureau codes or labels, in any case ("eap", "East Asia and Pacific")."""
-    by_key = {name_key(code): code for code in RegionCode}
+    by_key: dict[str, str] = {name_key(code): code.value for code in RegionCode}
     by_key |= {name_key(r.label): r.code for r in session.exec(select(Region)).all()}
     codes: list[str] = []
     for value in values or []:
@@ -31,6 +31,6 @@ def parse_regions(values: list[str] | None, session: SessionDep) -> list[str]:
 @router.get("/regions")
 def list_regions(session: SessionDep) -> RegionList:
     """The State Department's six regional bureaus, which the report's regional maps follow."""
-    regions = session.exec(select(Region).order_by(Region.sort_order)).all()
+    regions = session.exec(select(Region).order_by(col(Region.sort_order))).all()
     data = [RegionOut.model_validate(r) for r in regions]
     return RegionList(data=data, meta=ListMeta(total=len(data), data_version=current_version(session)))

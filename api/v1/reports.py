@@ -92,8 +92,7 @@ def get_report(session: SessionDep, year: int = Path(ge=2001, le=2100, examples=
     return ReportDetail(
         **_summaries(session, [report])[0].model_dump(),
         counts_by_region=[
-            RegionTierCounts(region=region, counts=_counts(by_region[region]))  # type: ignore[arg-type]
-            for region in sorted(by_region)
+            RegionTierCounts(region=region, counts=_counts(by_region[region])) for region in sorted(by_region)
         ],
         basis_counts=BasisCounts(report=basis["report"], secondary=basis["secondary"], derived=basis["derived"]),
         gaps=[Gap(iso3=g.iso3, country=name, note=g.note) for g, name in gaps],

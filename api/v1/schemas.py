@@ -2,6 +2,7 @@
 
 import datetime
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -39,6 +40,23 @@ class Schema(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+Year = Annotated[int, Field(description="Report year: the edition released that year.", examples=[2024])]
+Iso3 = Annotated[
+    str,
+    Field(description="Stable country code: ISO 3166-1 alpha-3, or an assigned one (XKX Kosovo, SCG Serbia and "
+          "Montenegro, YUG Yugoslavia, ANT Netherlands Antilles).", examples=["THA"]),
+]  # fmt: skip
+Iso2 = Annotated[str, Field(description="ISO 3166-1 alpha-2, or an assigned one (XK, CS, YU, AN).", examples=["TH"])]
+TierLabel = Annotated[str, Field(description="The report's name for the tier.", examples=["Tier 2 Watch List"])]
+NameInReport = Annotated[str, Field(description="The name as transcribed from that year's report or its source.")]
+SourceUrl = Annotated[str, Field(description="Public URL of the source the tier was read from.")]
+Note = Annotated[
+    str | None, Field(description="Waivers, automatic downgrades, amendments after release, how the tier was found.")
+]
+Count = Annotated[int, Field(description="Number of placements.", ge=0)]
+Figure = Annotated[int | None, Field(description="As published; null where no reliable figure was found.")]
+
+
 class TierOut(Schema):
     code: TierCode = Field(description="Stable tier code used in every other resource.", examples=["2WL"])
     label: str = Field(description="The report's own name for the tier.", examples=["Tier 2 Watch List"])
@@ -47,48 +65,43 @@ class TierOut(Schema):
 
 class RegionOut(Schema):
     code: RegionCode = Field(description="State Department regional bureau code.", examples=["EAP"])
-    label: str = Field(examples=["East Asia and Pacific"])
+    label: str = Field(description="Bureau name in short.", examples=["East Asia and Pacific"])
     description: str = Field(description="Which countries the bureau covers, and changes over time.")
 
 
 class PlacementRow(Schema):
-    year: int = Field(description="Report year (the edition released that year).", examples=[2024])
-    iso3: str = Field(
-        description="Stable country code: ISO 3166-1 alpha-3, or an assigned code (XKX, SCG, YUG, ANT).",
-        examples=["THA"],
-    )
-    iso2: str = Field(description="ISO 3166-1 alpha-2, or an assigned code (XK, CS, YU, AN).", examples=["TH"])
+    year: Year
+    iso3: Iso3
+    iso2: Iso2
     country: str = Field(description="Current short name as the State Department writes it.", examples=["Thailand"])
-    name_in_report: str = Field(
-        description="The name as transcribed from that year's report or its source.", examples=["Thailand"]
-    )
+    name_in_report: NameInReport
     region: RegionCode = Field(description="Regional bureau in that year (Central Asia was EUR until 2005).")
     tier: TierCode = Field(description="Tier as released; later amendments are in `note`.", examples=["2"])
-    tier_label: str = Field(examples=["Tier 2"])
+    tier_label: TierLabel
     basis: Basis = Field(
         description="How the tier is known: `report` = read in the report or an official U.S. government text about it "
         "(narrative, tier list, embassy release, presidential determination); `secondary` = a secondary source only "
         "(research dataset, news report, third-party copy of the list); `derived` = inferred, e.g. from a later "
         "report's 'remained on Tier 2' or by elimination."
     )
-    source_url: str = Field(description="Public URL of the source the tier was read from.")
-    note: str | None = Field(description="Waivers, automatic downgrades, amendments after release, caveats.")
+    source_url: SourceUrl
+    note: Note
 
 
 class CountryPlacement(Schema):
-    year: int = Field(examples=[2024])
-    tier: TierCode
-    tier_label: str = Field(examples=["Tier 2"])
-    name_in_report: str
-    region: RegionCode
-    basis: Basis
-    source_url: str
-    note: str | None
+    year: Year
+    tier: TierCode = Field(description="Tier as released; later amendments are in `note`.")
+    tier_label: TierLabel
+    name_in_report: NameInReport
+    region: RegionCode = Field(description="Regional bureau in that year.")
+    basis: Basis = Field(description="`report`, `secondary` or `derived`; see the placements endpoint.")
+    source_url: SourceUrl
+    note: Note
 
 
 class CountryOut(Schema):
-    iso3: str = Field(examples=["CIV"])
-    iso2: str = Field(examples=["CI"])
+    iso3: Iso3
+    iso2: Iso2
     name: str = Field(description="Current short name as the State Department writes it.", examples=["Côte d'Ivoire"])
     kind: Kind = Field(
         description="`territory`: ranked separately but not a sovereign state recognised by the "
@@ -113,52 +126,52 @@ class CountryDetail(CountryOut):
 
 
 class TierCounts(BaseModel):
-    tier_1: int
-    tier_2: int
-    tier_2wl: int = Field(description="Tier 2 Watch List.")
-    tier_3: int
-    special_case: int
+    tier_1: Count
+    tier_2: Count
+    tier_2wl: Count = Field(description="Number of placements on the Tier 2 Watch List.")
+    tier_3: Count
+    special_case: Count
 
 
 class PublishedFigures(BaseModel):
     """Totals stated in public sources at high confidence, kept apart from our own counts as a check on them."""
 
-    countries_covered: int | None = Field(description="Countries and territories the report covered, as published.")
-    tier_1: int | None
-    tier_2: int | None
-    tier_2wl: int | None
-    tier_3: int | None
-    special_case: int | None
+    countries_covered: Figure = Field(description="Countries and territories the report covered, as published.")
+    tier_1: Figure
+    tier_2: Figure
+    tier_2wl: Figure
+    tier_3: Figure
+    special_case: Figure
     source: str | None = Field(description="Where the published figures come from (URLs).")
 
 
 class ReportOut(BaseModel):
-    year: int = Field(examples=[2024])
+    year: Year
     edition: int = Field(description="1 for 2001, 25 for 2025.", examples=[24])
-    release_date: datetime.date = Field(examples=["2024-06-24"])
+    release_date: datetime.date = Field(description="Day the report was released.", examples=["2024-06-24"])
     url: str = Field(description="The report's landing page.")
     countries_placed: int = Field(description="Placements in this dataset for the year.", examples=[188])
     known_gaps: int = Field(description="Countries covered by the report whose tier is not yet confirmed here.")
     counts: TierCounts = Field(description="Placements per tier in this dataset.")
-    published: PublishedFigures
-    note: str | None
+    published: PublishedFigures = Field(description="Totals published at the time, to check the counts against.")
+    note: str | None = Field(description="Amendments after release and other facts about the edition.")
 
 
 class RegionTierCounts(BaseModel):
-    region: RegionCode
-    counts: TierCounts
+    region: RegionCode = Field(description="Regional bureau.")
+    counts: TierCounts = Field(description="Placements per tier in the region that year.")
 
 
 class BasisCounts(BaseModel):
-    report: int
-    secondary: int
-    derived: int
+    report: Count
+    secondary: Count
+    derived: Count
 
 
 class Gap(BaseModel):
-    iso3: str
-    country: str
-    note: str
+    iso3: Iso3
+    country: str = Field(description="Current short name.")
+    note: str = Field(description="What is known and what is missing.")
 
 
 class ReportDetail(ReportOut):
@@ -173,57 +186,63 @@ class ListMeta(BaseModel):
 
 
 class PageMeta(ListMeta):
-    limit: int
-    offset: int
+    limit: int = Field(description="Rows per page.")
+    offset: int = Field(description="Rows skipped before this page.")
 
 
 class PageLinks(BaseModel):
-    self: str
+    self: str = Field(description="URL of this page.")
     next: str | None = Field(description="URL of the next page; null on the last page.")
     prev: str | None = Field(description="URL of the previous page; null on the first page.")
 
 
 class PlacementPage(BaseModel):
-    data: list[PlacementRow]
-    meta: PageMeta
-    links: PageLinks
+    data: list[PlacementRow] = Field(description="One flat row per placement.")
+    meta: PageMeta = Field(description="Counts and paging.")
+    links: PageLinks = Field(description="Where this page and its neighbours are.")
 
 
 class CountryList(BaseModel):
-    data: list[CountryOut]
-    meta: ListMeta
+    data: list[CountryOut] = Field(description="Countries, sorted by name.")
+    meta: ListMeta = Field(description="Count and data version.")
 
 
 class ReportList(BaseModel):
-    data: list[ReportOut]
-    meta: ListMeta
+    data: list[ReportOut] = Field(description="Editions, oldest first.")
+    meta: ListMeta = Field(description="Count and data version.")
 
 
 class TierList(BaseModel):
-    data: list[TierOut]
-    meta: ListMeta
+    data: list[TierOut] = Field(description="Tiers, best first.")
+    meta: ListMeta = Field(description="Count and data version.")
 
 
 class RegionList(BaseModel):
-    data: list[RegionOut]
-    meta: ListMeta
+    data: list[RegionOut] = Field(description="Bureaus.")
+    meta: ListMeta = Field(description="Count and data version.")
 
 
 class Health(BaseModel):
-    status: str = Field(examples=["ok"])
+    status: str = Field(description="`ok` when the process answers and can read the database.", examples=["ok"])
     data_version: str | None = Field(description="Null when the database holds no data yet.")
 
 
 class ProblemError(BaseModel):
     parameter: str = Field(description="The query or path parameter at fault.", examples=["tier"])
-    message: str = Field(examples=["'7' is not a tier; use one of 1, 2, 2WL, 3, SC"])
+    message: str = Field(
+        description="What was wrong and what is allowed.", examples=["'7' is not a tier; use one of 1, 2, 2WL, 3, SC"]
+    )
 
 
 class Problem(BaseModel):
     """RFC 9457 problem details, the body of every error (`application/problem+json`)."""
 
-    type: str = Field(examples=["about:blank"])
-    title: str = Field(examples=["Unprocessable Content"])
-    status: int = Field(examples=[422])
-    detail: str = Field(examples=["tier: '7' is not a tier; use one of 1, 2, 2WL, 3, SC"])
-    errors: list[ProblemError] = Field(default_factory=list)
+    type: str = Field(
+        description="Problem type URI; `about:blank` means the status says it all.", examples=["about:blank"]
+    )
+    title: str = Field(description="The HTTP status phrase.", examples=["Unprocessable Content"])
+    status: int = Field(description="The HTTP status code.", examples=[422])
+    detail: str = Field(
+        description="What went wrong, for a person.", examples=["tier: '7' is not a tier; use one of 1, 2, 2WL, 3, SC"]
+    )
+    errors: list[ProblemError] = Field(default_factory=list, description="One entry per bad parameter.")

@@ -1,5 +1,5 @@
 from fastapi import APIRouter
-from sqlmodel import select
+from sqlmodel import col, select
 
 from api.db import SessionDep
 from api.errors import InvalidParameter
@@ -37,6 +37,6 @@ def parse_tiers(values: list[str] | None, parameter: str = "tier") -> list[str]:
 @router.get("/tiers")
 def list_tiers(session: SessionDep) -> TierList:
     """The five placements a report can give: Tier 1, Tier 2, Tier 2 Watch List, Tier 3 and Special Case."""
-    tiers = session.exec(select(Tier).order_by(Tier.sort_order)).all()
+    tiers = session.exec(select(Tier).order_by(col(Tier.sort_order))).all()
     data = [TierOut.model_validate(t) for t in tiers]
     return TierList(data=data, meta=ListMeta(total=len(data), data_version=current_version(session)))

@@ -1,0 +1,83 @@
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlmodel import Session, SQLModel
+
+from api.db import get_session, make_engine
+from api.main import app
+from seed.loader import DATA_DIR, load
+
+FIXTURE_DIR = Path(__file__).parent / "fixtures" / "data"
+
+
+def pytest_report_header() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    return f"PostgreSQL: {url}" if url else "PostgreSQL: TEST_DATABASE_URL not set, PostgreSQL tests will be skipped"
+
+
+@pytest.fixture(scope="session")
+def fixture_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-made fixture dataset, with the real tier and region vocabularies beside it."""
+    target = tmp_path_factory.mktemp("fixture") / "data"
+    shutil.copytree(FIXTURE_DIR, target)
+    for name in ("tiers.csv", "regions.csv"):
+        shutil.copy(DATA_DIR / name, target / name)
+    return target
+
+
+def _reset(engine: Engine) -> None:
+    SQLModel.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An empty database: a fresh SQLite file, or the PostgreSQL at TEST_DATABASE_URL emptied first."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+    else:
+        url = os.environ.get("TEST_DATABASE_URL")
+        if not url:
+            pytest.skip("PostgreSQL not tested: TEST_DATABASE_URL is not set")
+        engine = make_engine(url)
+        _reset(engine)
+    yield engine
+    engine.dispose()
+
+
+def _client(engine: Engine) -> Iterator[TestClient]:
+    def session_override() -> Iterator[Session]:
+        with Session(engine) as session:
+            yield session
+
+    app.dependency_overrides[get_session] = session_override
+    with TestClient(app) as client:
+        yield client
+    app.dependency_overrides.clear()
+
+
+@pytest.fixture
+def client(engine: Engine, fixture_dir: Path) -> Iterator[TestClient]:
+    """The app over the fixture dataset, on each database."""
+    load(engine, fixture_dir)
+    yield from _client(engine)
+
+
+@pytest.fixture(scope="session")
+def seeded_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """The real seed data in SQLite, loaded once for the tests that read it through the API."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'seed.db'}")
+    load(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def seeded_client(seeded_engine: Engine) -> Iterator[TestClient]:
+    yield from _client(seeded_engine)

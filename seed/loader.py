@@ -259,12 +259,13 @@ def data_version(data_dir: str | Path = DATA_DIR) -> str:
     return digest.hexdigest()[:12]
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
+def migrate(engine: Engine, revision: str = "head", *, downgrade: bool = False) -> None:
+    """Run the Alembic migrations up (or down) to `revision` on this engine."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        (command.downgrade if downgrade else command.upgrade)(config, revision)
 
 
 def load(engine: Engine, data_dir: str | Path = DATA_DIR, *, force: bool = False) -> tuple[str, bool]:

@@ -69,6 +69,13 @@ def client(engine: Engine, fixture_dir: Path) -> Iterator[TestClient]:
     yield from _client(engine)
 
 
+@pytest.fixture
+def real_client(engine: Engine) -> Iterator[TestClient]:
+    """The app over the real seed data, on each database."""
+    load(engine)
+    yield from _client(engine)
+
+
 @pytest.fixture(scope="session")
 def seeded_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """The real seed data in SQLite, loaded once for the tests that read it through the API."""

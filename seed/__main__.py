@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     except SeedError as error:
         print(f"seed: nothing changed, the data has errors:\n{error}", file=sys.stderr)
         return 1
+    finally:
+        engine.dispose()
     print(f"seed: data version {version} {'loaded' if loaded else 'already loaded'} ({engine.url.render_as_string()})")
     return 0
 

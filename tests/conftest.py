@@ -74,17 +74,3 @@ def real_client(engine: Engine) -> Iterator[TestClient]:
     """The app over the real seed data, on each database."""
     load(engine)
     yield from _client(engine)
-
-
-@pytest.fixture(scope="session")
-def seeded_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """The real seed data in SQLite, loaded once for the tests that read it through the API."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'seed.db'}")
-    load(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def seeded_client(seeded_engine: Engine) -> Iterator[TestClient]:
-    yield from _client(seeded_engine)

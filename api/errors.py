@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 PROBLEM = "application/problem+json"
@@ -71,6 +72,10 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, str(detail), headers=dict(exc.headers or {}))
 
 
+async def _on_database_down(request: Request, exc: Exception) -> JSONResponse:
+    return problem(503, "The database does not answer; please retry shortly.", headers={"Retry-After": "5"})
+
+
 async def _on_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(500, "The server failed to answer this request; it has been logged.")
 
@@ -79,4 +84,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(InvalidParameter, _on_invalid_parameter)
     app.add_exception_handler(HTTPException, _on_http)
+    app.add_exception_handler(OperationalError, _on_database_down)
     app.add_exception_handler(Exception, _on_error)

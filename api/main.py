@@ -1,10 +1,19 @@
-"""Builds the app: metadata, error handlers, the unversioned health check, and v1 under /v1."""
+"""Builds the app: metadata, middleware, error handlers, the docs pages, and v1 under /v1."""
 
+from pathlib import Path
 from typing import Any
 
+import fastapi_offline
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from api import errors, v1
+from api.caching import HTTPCache
+from api.config import settings
 from api.db import SessionDep
 from api.v1.meta import current_version
 from api.v1.schemas import Health, Problem
@@ -16,34 +25,134 @@ has ranked — Tier 1, Tier 2, Tier 2 Watch List, Tier 3 or Special Case — for
 Each placement says where it comes from (`source_url`) and how it is known (`basis`: read in the report,
 from a secondary source only, or derived). Years or countries no source could confirm are listed as
 known gaps, never guessed. This is an independent republication: check the published report before citing.
+
+**Quick start.** `GET /v1/placements?year=2025&tier=3` lists the 2025 Tier 3 countries;
+`GET /v1/countries/Thailand` gives one country's history; `GET /v1/placements.csv` is a spreadsheet of everything
+(open it in Excel or `pandas.read_csv`). The whole dataset is at `/v1/bulk/` with a `datapackage.json`.
+
+**Conventions.** Lists are `{"data": [...], "meta": {...}}`. Any list answers CSV when you add `.csv` to the
+path or `format=csv`. Paged lists carry `next`/`prev` links in the body and a `Link` header. Every answer
+has an `ETag` and `Last-Modified`, so `If-None-Match` and `If-Modified-Since` get a `304`; HEAD works wherever GET
+does; any web page may call the API (CORS). Errors are `application/problem+json` and name the parameter at
+fault; an unknown parameter is an error, never silently ignored. Within `/v1` changes are only additive.
 """
+
+TAGS = [
+    {"name": "placements", "description": "Tier placements: one row per country per report year, filterable."},
+    {"name": "countries", "description": "Countries and territories, their codes and the names they have gone by."},
+    {"name": "reports", "description": "The editions: release dates, counts per tier, published totals, gaps."},
+    {"name": "bulk downloads", "description": "The whole dataset at stable URLs, as CSV and JSON."},
+    {"name": "reference", "description": "The vocabularies: tiers and regional bureaus."},
+    {"name": "about", "description": "Version, source, licence and how to cite."},
+    {"name": "operations", "description": "For monitoring."},
+]
+ASSETS = Path(fastapi_offline.__file__).parent / "static"
 
 app = FastAPI(
     title="TIP Tiers API",
     version="1.0.0",
     description=DESCRIPTION,
+    openapi_tags=TAGS,
+    docs_url=None,
+    redoc_url=None,
     license_info={"name": "Data: U.S. Government work (public domain); code: MIT"},
     responses={
         400: {"model": Problem, "description": "Unknown query parameter.", "content": {errors.PROBLEM: {}}},
         422: {"model": Problem, "description": "A parameter has a value the API cannot accept.",
               "content": {errors.PROBLEM: {}}},
+        503: {"model": Problem, "description": "The database does not answer; retry shortly.",
+              "content": {errors.PROBLEM: {}}},
     },
 )  # fmt: skip
 errors.install(app)
 app.include_router(v1.router, prefix="/v1")
+app.mount("/assets", StaticFiles(directory=ASSETS), name="assets")
+
+# Outermost first: CORS answers preflights and labels every answer, including 304s; caching sits outside gzip.
+app.add_middleware(GZipMiddleware, minimum_size=1000)
+app.add_middleware(HTTPCache, max_age=settings.cache_max_age)
+app.add_middleware(
+    CORSMiddleware,
+    allow_origins=["*"],
+    allow_methods=["GET", "HEAD", "OPTIONS"],
+    allow_headers=["*"],
+    expose_headers=["ETag", "Last-Modified", "Link", "X-Total-Count", "Retry-After", "X-Request-ID",
+                    "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Deprecation", "Sunset"],
+    max_age=86400,
+)  # fmt: skip
+
+
+@app.get("/docs", include_in_schema=False)
+def swagger_ui_html(request: Request) -> HTMLResponse:
+    root = request.scope.get("root_path", "")
+    return get_swagger_ui_html(
+        openapi_url=f"{root}{app.openapi_url}",
+        title=f"{app.title} — docs",
+        swagger_js_url=f"{root}/assets/swagger-ui-bundle.js",
+        swagger_css_url=f"{root}/assets/swagger-ui.css",
+        swagger_favicon_url=f"{root}/assets/favicon.png",
+    )
+
+
+@app.get("/redoc", include_in_schema=False)
+def redoc_html(request: Request) -> HTMLResponse:
+    root = request.scope.get("root_path", "")
+    return get_redoc_html(
+        openapi_url=f"{root}{app.openapi_url}",
+        title=f"{app.title} — reference",
+        redoc_js_url=f"{root}/assets/redoc.standalone.js",
+        redoc_favicon_url=f"{root}/assets/favicon.png",
+        with_google_fonts=False,
+    )
+
+
+LANDING = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>TIP Tiers API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 44rem; margin: 2rem auto; line-height: 1.5">
+<h1>TIP Tiers API</h1>
+<p>{description}</p>
+<ul>
+<li><a href="{docs}">Interactive documentation</a> (try every request in the browser) and the
+<a href="{redoc}">reference</a></li>
+<li><a href="{meta}">About the data</a>: version, source, licence, how to cite</li>
+<li>Whole dataset: <a href="{placements_csv}">placements.csv</a>, <a href="{placements_json}">placements.json</a>,
+<a href="{datapackage}">datapackage.json</a></li>
+<li>Start here: <a href="{example}">the 2025 Tier 3 countries</a></li>
+</ul></body></html>
+"""
 
 
 @app.get("/", include_in_schema=False)
-def index(request: Request) -> dict[str, Any]:
+def index(request: Request) -> Any:
+    """People get a page, scripts get JSON: both say what this is and where to go."""
     base = str(request.base_url).rstrip("/")
+    links = {
+        "docs": f"{base}/docs",
+        "redoc": f"{base}/redoc",
+        "meta": f"{base}/v1/meta",
+        "placements_csv": f"{base}/v1/bulk/placements.csv",
+        "placements_json": f"{base}/v1/bulk/placements.json",
+        "datapackage": f"{base}/v1/bulk/datapackage.json",
+        "example": f"{base}/v1/placements?year=2025&tier=3",
+    }
+    description = (
+        "The U.S. State Department's Trafficking in Persons Report tier placements, every country and every "
+        "edition from 2001, each with its source."
+    )
+    if "text/html" in request.headers.get("accept", ""):
+        return HTMLResponse(LANDING.format(description=description, **links))
+    endpoints = ("reports", "countries", "placements", "tiers", "regions", "meta")
     return {
         "name": "TIP Tiers API",
-        "docs": f"{base}/docs",
-        "endpoints": {name: f"{base}/v1/{name}" for name in ("reports", "countries", "placements", "tiers", "regions")},
+        "description": description,
+        **{key: links[key] for key in ("docs", "meta")},
+        "bulk": {key: links[key] for key in ("placements_csv", "placements_json", "datapackage")},
+        "endpoints": {name: f"{base}/v1/{name}" for name in endpoints},
     }
 
 
-@app.get("/health", tags=["operations"])
+@app.get("/health", summary="Liveness and data version", tags=["operations"])
 def health(session: SessionDep) -> Health:
     """The process answers and can read the database; `data_version` says which data is loaded."""
     version = current_version(session)

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +19,81 @@ def test_health_reports_the_data_version(client: TestClient, fixture_dir: Path) 
     assert response.json() == {"status": "ok", "data_version": data_version(fixture_dir)}
 
 
-def test_index_points_to_the_docs(client: TestClient) -> None:
+def test_index_points_to_the_docs_meta_and_bulk_files(client: TestClient) -> None:
     response = client.get("/")
     assert response.status_code == 200
-    assert response.json()["docs"] == "http://testserver/docs"
+    body = response.json()
+    assert body["docs"] == "http://testserver/docs"
+    assert body["meta"] == "http://testserver/v1/meta"
+    assert body["bulk"]["placements_csv"] == "http://testserver/v1/bulk/placements.csv"
+    for url in [body["docs"], body["meta"], *body["bulk"].values(), *body["endpoints"].values()]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_index_is_a_page_for_browsers(client: TestClient) -> None:
+    response = client.get("/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    for href in ("/docs", "/v1/meta", "/v1/bulk/placements.csv", "/v1/bulk/datapackage.json"):
+        assert f'href="http://testserver{href}"' in response.text
 
 
 def test_docs_and_schema_are_served(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     assert client.get("/openapi.json").json()["info"]["title"] == "TIP Tiers API"
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_docs_pages_load_nothing_from_the_internet(client: TestClient, page: str) -> None:
+    html = client.get(page).text
+    assert re.findall(r"(?:src|href)=[\"']?(https?:)?//", html) == []
+    assets = re.findall(r"(?:src|href)=[\"'](/assets/[^\"']+)", html)
+    assert assets
+    for asset in assets:
+        response = client.get(asset)
+        assert response.status_code == 200, asset
+        assert len(response.content) > 1000, asset
+
+
+def test_every_tag_is_described() -> None:
+    described = {tag["name"] for tag in OPENAPI["tags"] if tag.get("description")}
+    used = {tag for _, _, operation in OPERATIONS for tag in operation["tags"]}
+    assert used <= described
+
+
+def test_docs_examples_are_true_rows_of_the_seed_data(real_client: TestClient) -> None:
+    """An example on /docs is a claim about a country; it must be what the API answers."""
+    schemas = OPENAPI["components"]["schemas"]
+
+    def examples(name: str) -> list[Any]:
+        return list(schemas[name]["examples"])
+
+    def no_nulls(value: Any) -> Any:
+        # The OpenAPI document leaves out nulls, so compare the answers without them.
+        if isinstance(value, dict):
+            return {k: no_nulls(v) for k, v in value.items() if v is not None}
+        if isinstance(value, list):
+            return [no_nulls(v) for v in value]
+        return value
+
+    checked = 0
+    for example in examples("PlacementRow"):
+        url = f"/v1/placements?year={example['year']}&country={example['iso3']}"
+        assert no_nulls(real_client.get(url).json()["data"]) == [example]
+        checked += 1
+    for example in examples("CountryPlacement"):
+        history = no_nulls(real_client.get("/v1/countries/THA").json()["placements"])
+        assert example in history
+        checked += 1
+    countries = no_nulls(real_client.get("/v1/countries").json()["data"])
+    for example in examples("CountryOut"):
+        assert example in countries
+        checked += 1
+    reports = no_nulls(real_client.get("/v1/reports").json()["data"])
+    for example in examples("ReportOut"):
+        assert example in reports
+        checked += 1
+    assert checked == 4
 
 
 def test_unknown_route_is_a_problem_404(client: TestClient) -> None:
@@ -61,6 +128,8 @@ def test_every_operation_is_versioned_except_health() -> None:
 def test_every_operation_is_documented(path: str, method: str, operation: dict[str, Any]) -> None:
     assert operation.get("tags"), "tag"
     assert operation.get("description"), "description for API users"
+    generated = operation["operationId"].split("_v1_")[0].replace("_", " ").title()
+    assert operation.get("summary") and operation["summary"] != generated, "a written summary"
     assert operation["operationId"].split("_")[0] in {"list", "get", "health"}
     for parameter in operation.get("parameters", []):
         assert parameter.get("description") or parameter["in"] == "path", parameter["name"]
@@ -86,3 +155,38 @@ def test_every_documented_parameter_is_accepted(
     url = path.replace("{code}", "THA").replace("{year}", "2010")
     response = client.get(url, params={name: "" for name in names})
     assert response.status_code != 400, response.json()
+
+
+def _broken_app_client(error: Exception) -> TestClient:
+    from api.db import get_session
+
+    def broken_session() -> Any:
+        raise error
+
+    app.dependency_overrides[get_session] = broken_session
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def test_database_down_is_a_503_problem_with_retry_after() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        client = _broken_app_client(OperationalError("SELECT 1", {}, Exception("connection refused")))
+        response = client.get("/v1/placements")
+    finally:
+        app.dependency_overrides.clear()
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["retry-after"] == "5"
+    assert response.json()["title"] == "Service Unavailable"
+    assert "SELECT" not in response.text
+
+
+def test_unexpected_error_is_a_500_problem_without_internals() -> None:
+    try:
+        response = _broken_app_client(RuntimeError("secret internals")).get("/v1/placements")
+    finally:
+        app.dependency_overrides.clear()
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "secret" not in response.text

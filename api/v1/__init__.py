@@ -1,10 +1,18 @@
 """Version 1 of the public API: every route module's router, behind one check for unknown parameters."""
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from api.errors import InvalidParameter
-from api.v1 import countries, placements, regions, reports, tiers
+from api.v1 import bulk, countries, meta, placements, regions, reports, tiers
+
+
+def _query_parameters(dependant: Dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_parameters(sub)
+    return names
 
 
 def reject_unknown_parameters(request: Request) -> None:
@@ -12,14 +20,13 @@ def reject_unknown_parameters(request: Request) -> None:
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    # The routes declare their query parameters directly; dependencies add none.
-    known = {p.alias for p in route.dependant.query_params}
+    known = _query_parameters(route.dependant)
     for name in request.query_params:
         if name not in known:
             allowed = ", ".join(sorted(known)) or "none"
             raise InvalidParameter(name, f"unknown query parameter; this endpoint takes: {allowed}", status=400)
 
 
-router = APIRouter(dependencies=[Depends(reject_unknown_parameters)])
-for module in (reports, countries, placements, tiers, regions):
+router = APIRouter(dependencies=[Depends(reject_unknown_parameters), Depends(meta.data_version)])
+for module in (reports, countries, placements, tiers, regions, meta, bulk):
     router.include_router(module.router)

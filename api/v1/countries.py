@@ -1,14 +1,15 @@
 from collections import defaultdict
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from sqlmodel import Session, col, func, or_, select
 
 from api.db import SessionDep
 from api.errors import NotFound
 from api.models import Country, CountryAlias, CoverageGap, Placement, Tier
 from api.names import name_key
-from api.v1.meta import current_version
+from api.v1.formats import CSV_RESPONSE, Format, FormatDep, model_csv
+from api.v1.meta import DataVersion
 from api.v1.regions import parse_regions
 from api.v1.schemas import CountryDetail, CountryList, CountryOut, CountryPlacement, ListMeta
 
@@ -57,9 +58,12 @@ def _summaries(session: Session, countries: list[Country]) -> list[CountryOut]:
     ]
 
 
-@router.get("/countries")
+@router.get("/countries", summary="Countries and territories", response_model=CountryList, responses=CSV_RESPONSE)
+@router.get("/countries.csv", response_model=CountryList, include_in_schema=False)
 def list_countries(
     session: SessionDep,
+    version: DataVersion,
+    output: FormatDep,
     region: Annotated[
         list[str] | None, Query(description="Current regional bureau code or label; repeat or comma-separate.")
     ] = None,
@@ -67,8 +71,11 @@ def list_countries(
         str | None,
         Query(min_length=1, max_length=100, description="Part of any name the country has gone by, e.g. `korea`."),
     ] = None,
-) -> CountryList:
-    """Every country and territory any report has covered, with codes, region and the other names it goes by."""
+) -> CountryList | Response:
+    """Every country and territory any report has covered, with codes, region and the other names it goes by.
+
+    Use it to find the code for a name (`?q=korea` finds both Koreas) or to list a region (`?region=EAP`).
+    """
     query = select(Country)
     if regions := parse_regions(region, session):
         query = query.where(col(Country.region).in_(regions))
@@ -77,10 +84,16 @@ def list_countries(
         query = query.where(or_(col(Country.iso3).in_(matches), Country.iso3 == q.strip().upper()))
     countries = sorted(session.exec(query).all(), key=lambda c: name_key(c.name))
     data = _summaries(session, countries)
-    return CountryList(data=data, meta=ListMeta(total=len(data), data_version=current_version(session)))
+    if output is Format.CSV:
+        return model_csv(CountryOut, data, "countries.csv")
+    return CountryList(data=data, meta=ListMeta(total=len(data), data_version=version))
 
 
-@router.get("/countries/{code}", responses={404: {"description": "No country goes by that code or name."}})
+@router.get(
+    "/countries/{code}",
+    summary="One country's tier history",
+    responses={404: {"description": "No country goes by that code or name."}},
+)
 def get_country(session: SessionDep, code: str) -> CountryDetail:
     """One country's full placement history, oldest first; `code` may be ISO3, ISO2 or any name, e.g. `Ivory Coast`."""
     country = resolve_country(session, code)

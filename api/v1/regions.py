@@ -1,11 +1,12 @@
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from sqlmodel import col, select
 
 from api.db import SessionDep
 from api.errors import InvalidParameter
 from api.models import Region
 from api.names import name_key
-from api.v1.meta import current_version
+from api.v1.formats import CSV_RESPONSE, Format, FormatDep, model_csv
+from api.v1.meta import DataVersion
 from api.v1.schemas import ListMeta, RegionCode, RegionList, RegionOut
 
 router = APIRouter(tags=["reference"])
@@ -28,9 +29,12 @@ def parse_regions(values: list[str] | None, session: SessionDep) -> list[str]:
     return codes
 
 
-@router.get("/regions")
-def list_regions(session: SessionDep) -> RegionList:
+@router.get("/regions", summary="The regional bureaus", response_model=RegionList, responses=CSV_RESPONSE)
+@router.get("/regions.csv", response_model=RegionList, include_in_schema=False)
+def list_regions(session: SessionDep, version: DataVersion, output: FormatDep) -> RegionList | Response:
     """The State Department's six regional bureaus, which the report's regional maps follow."""
     regions = session.exec(select(Region).order_by(col(Region.sort_order))).all()
     data = [RegionOut.model_validate(r) for r in regions]
-    return RegionList(data=data, meta=ListMeta(total=len(data), data_version=current_version(session)))
+    if output is Format.CSV:
+        return model_csv(RegionOut, data, "regions.csv")
+    return RegionList(data=data, meta=ListMeta(total=len(data), data_version=version))

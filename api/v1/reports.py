@@ -1,12 +1,13 @@
 from collections import Counter, defaultdict
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response
 from sqlmodel import Session, col, func, select
 
 from api.db import SessionDep
 from api.errors import NotFound
 from api.models import Country, CoverageGap, Placement, Report
-from api.v1.meta import current_version
+from api.v1.formats import CSV_RESPONSE, Format, FormatDep, model_csv
+from api.v1.meta import DataVersion
 from api.v1.schemas import (
     BasisCounts,
     Gap,
@@ -60,15 +61,28 @@ def _summaries(session: Session, reports: list[Report]) -> list[ReportOut]:
     ]  # fmt: skip
 
 
-@router.get("/reports")
-def list_reports(session: SessionDep) -> ReportList:
-    """Every edition from 2001, oldest first, with placements per tier and the totals published at the time."""
+@router.get(
+    "/reports", summary="Report editions with counts per tier", response_model=ReportList, responses=CSV_RESPONSE
+)
+@router.get("/reports.csv", response_model=ReportList, include_in_schema=False)
+def list_reports(session: SessionDep, version: DataVersion, output: FormatDep) -> ReportList | Response:
+    """Every edition from 2001, oldest first, with placements per tier and the totals published at the time.
+
+    `counts` are this dataset's placements; `published` are the totals the State Department or reliable
+    coverage stated at the time, so you can see where the two agree.
+    """
     reports = list(session.exec(select(Report).order_by(col(Report.year))).all())
     data = _summaries(session, reports)
-    return ReportList(data=data, meta=ListMeta(total=len(data), data_version=current_version(session)))
+    if output is Format.CSV:
+        return model_csv(ReportOut, data, "reports.csv")
+    return ReportList(data=data, meta=ListMeta(total=len(data), data_version=version))
 
 
-@router.get("/reports/{year}", responses={404: {"description": "No report was published that year."}})
+@router.get(
+    "/reports/{year}",
+    summary="One edition: counts by tier and region, evidence, gaps",
+    responses={404: {"description": "No report was published that year."}},
+)
 def get_report(session: SessionDep, year: int = Path(ge=2001, le=2100, examples=[2024])) -> ReportDetail:
     """One edition: counts per tier overall and per region, how each placement is known, and the known gaps."""
     report = session.get(Report, year)

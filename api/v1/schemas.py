@@ -4,7 +4,7 @@ import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 
 class TierCode(StrEnum):
@@ -69,7 +69,17 @@ class RegionOut(Schema):
     description: str = Field(description="Which countries the bureau covers, and changes over time.")
 
 
+# Examples shown on /docs are real rows; tests/test_main.py checks each against the seed data.
+THAILAND_2021: dict[str, JsonValue] = {
+    "year": 2021, "iso3": "THA", "iso2": "TH", "country": "Thailand", "name_in_report": "Thailand", "region": "EAP",
+    "tier": "2WL", "tier_label": "Tier 2 Watch List", "basis": "report",
+    "source_url": "https://discerning-islam.org/1700-006-human-trafficking", "note": None,
+}  # fmt: skip
+
+
 class PlacementRow(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [THAILAND_2021]})
+
     year: Year
     iso3: Iso3
     iso2: Iso2
@@ -89,6 +99,12 @@ class PlacementRow(Schema):
 
 
 class CountryPlacement(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{k: v for k, v in THAILAND_2021.items() if k not in ("iso3", "iso2", "country")}]
+        }
+    )
+
     year: Year
     tier: TierCode = Field(description="Tier as released; later amendments are in `note`.")
     tier_label: TierLabel
@@ -100,6 +116,15 @@ class CountryPlacement(Schema):
 
 
 class CountryOut(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"iso3": "CIV", "iso2": "CI", "name": "Côte d'Ivoire", "kind": "sovereign", "region": "AF",
+                 "aliases": ["Ivory Coast"], "first_year": 2001, "last_year": 2025}
+            ]
+        }
+    )  # fmt: skip
+
     iso3: Iso3
     iso2: Iso2
     name: str = Field(description="Current short name as the State Department writes it.", examples=["Côte d'Ivoire"])
@@ -146,6 +171,20 @@ class PublishedFigures(BaseModel):
 
 
 class ReportOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"year": 2021, "edition": 21, "release_date": "2021-07-01",
+                 "url": "https://www.state.gov/reports/2021-trafficking-in-persons-report/", "countries_placed": 188,
+                 "known_gaps": 0,
+                 "counts": {"tier_1": 28, "tier_2": 95, "tier_2wl": 45, "tier_3": 17, "special_case": 3},
+                 "published": {"countries_covered": None, "tier_1": None, "tier_2": None, "tier_2wl": None,
+                               "tier_3": None, "special_case": None, "source": None},
+                 "note": None}
+            ]
+        }
+    )  # fmt: skip
+
     year: Year
     edition: int = Field(description="1 for 2001, 25 for 2025.", examples=[24])
     release_date: datetime.date = Field(description="Day the report was released.", examples=["2024-06-24"])
@@ -246,3 +285,34 @@ class Problem(BaseModel):
         description="What went wrong, for a person.", examples=["tier: '7' is not a tier; use one of 1, 2, 2WL, 3, SC"]
     )
     errors: list[ProblemError] = Field(default_factory=list, description="One entry per bad parameter.")
+
+
+class Source(BaseModel):
+    publisher: str = Field(description="Who publishes the report.")
+    title: str = Field(description="The publication.")
+    url: str = Field(description="Where every edition is published.")
+
+
+class BulkLinks(BaseModel):
+    placements_csv: str = Field(description="Every placement, one row per country per year (long layout).")
+    placements_json: str = Field(description="The same rows as a JSON array of objects.")
+    countries_csv: str = Field(description="Every country and territory, with codes, region and other names.")
+    reports_csv: str = Field(description="Every edition, with counts per tier and the published totals.")
+    datapackage: str = Field(description="Frictionless Data package describing the files and every field.")
+
+
+class Meta(BaseModel):
+    name: str = Field(description="This service.")
+    description: str = Field(description="What the data is.")
+    data_version: str = Field(description="Version of the loaded dataset (digest of its files); part of every ETag.")
+    last_updated: datetime.datetime | None = Field(description="When this data version was loaded (UTC).")
+    first_report_year: int | None = Field(description="Oldest edition in the dataset.", examples=[2001])
+    latest_report_year: int | None = Field(description="Newest edition in the dataset.", examples=[2025])
+    reports: int = Field(description="Editions in the dataset.", examples=[25])
+    placements: int = Field(description="Country-year placements in the dataset.")
+    countries: int = Field(description="Countries and territories with at least one placement.")
+    source: Source = Field(description="The publication the data comes from.")
+    licence: str = Field(description="Terms of reuse.")
+    citation: str = Field(description="How to cite the data.")
+    bulk: BulkLinks = Field(description="Stable URLs of the whole dataset.")
+    docs: str = Field(description="Interactive documentation.")

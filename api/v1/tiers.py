@@ -1,10 +1,11 @@
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from sqlmodel import col, select
 
 from api.db import SessionDep
 from api.errors import InvalidParameter
 from api.models import Tier
-from api.v1.meta import current_version
+from api.v1.formats import CSV_RESPONSE, Format, FormatDep, model_csv
+from api.v1.meta import DataVersion
 from api.v1.schemas import ListMeta, TierCode, TierList, TierOut
 
 router = APIRouter(tags=["reference"])
@@ -34,9 +35,12 @@ def parse_tiers(values: list[str] | None, parameter: str = "tier") -> list[str]:
     return codes
 
 
-@router.get("/tiers")
-def list_tiers(session: SessionDep) -> TierList:
+@router.get("/tiers", summary="The tiers and what they mean", response_model=TierList, responses=CSV_RESPONSE)
+@router.get("/tiers.csv", response_model=TierList, include_in_schema=False)
+def list_tiers(session: SessionDep, version: DataVersion, output: FormatDep) -> TierList | Response:
     """The five placements a report can give: Tier 1, Tier 2, Tier 2 Watch List, Tier 3 and Special Case."""
     tiers = session.exec(select(Tier).order_by(col(Tier.sort_order))).all()
     data = [TierOut.model_validate(t) for t in tiers]
-    return TierList(data=data, meta=ListMeta(total=len(data), data_version=current_version(session)))
+    if output is Format.CSV:
+        return model_csv(TierOut, data, "tiers.csv")
+    return TierList(data=data, meta=ListMeta(total=len(data), data_version=version))

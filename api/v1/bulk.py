@@ -1,0 +1,131 @@
+import datetime
+import types
+import typing
+from enum import Enum
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, TypeAdapter
+from pydantic.fields import FieldInfo
+
+from api.db import SessionDep
+from api.v1.countries import list_countries
+from api.v1.formats import Format, fields, model_csv
+from api.v1.meta import LICENCE, DataVersion
+from api.v1.placements import all_placements, placement_rows
+from api.v1.reports import list_reports
+from api.v1.schemas import CountryOut, PlacementRow, ReportOut
+
+router = APIRouter(prefix="/bulk", tags=["bulk downloads"])
+
+_ROWS = TypeAdapter(list[PlacementRow])
+_TYPES = {int: "integer", str: "string", float: "number", bool: "boolean", datetime.date: "date"}
+
+
+@router.get(
+    "/placements.csv",
+    summary="Download every placement (CSV)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def get_bulk_placements_csv(session: SessionDep) -> Response:
+    """The whole dataset as one CSV file: every placement, one row per country per year, at a stable URL."""
+    return model_csv(PlacementRow, placement_rows(session, all_placements()), "tip-placements.csv")
+
+
+@router.get(
+    "/placements.json",
+    summary="Download every placement (JSON)",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}}},
+)
+def get_bulk_placements_json(session: SessionDep) -> Response:
+    """The whole dataset as one JSON array of placement rows (the same fields as the CSV), at a stable URL."""
+    body = _ROWS.dump_json(placement_rows(session, all_placements()))
+    return Response(body, media_type="application/json")
+
+
+@router.get(
+    "/countries.csv",
+    summary="Download every country (CSV)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def get_bulk_countries_csv(session: SessionDep, version: DataVersion) -> Response:
+    """Every country and territory, with codes, current region and the other names it goes by."""
+    response = list_countries(session, version, Format.CSV, region=None, q=None)
+    assert isinstance(response, Response)
+    return response
+
+
+@router.get(
+    "/reports.csv",
+    summary="Download every edition (CSV)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def get_bulk_reports_csv(session: SessionDep, version: DataVersion) -> Response:
+    """Every edition with its counts per tier and the totals published at the time."""
+    response = list_reports(session, version, Format.CSV)
+    assert isinstance(response, Response)
+    return response
+
+
+def _field(name: str, info: FieldInfo) -> dict[str, Any]:
+    """A Frictionless Table Schema field from a response model field."""
+    annotation = info.annotation
+    required = True
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        required, annotation = len(args) == len(typing.get_args(annotation)), args[0]
+    field: dict[str, Any] = {"name": name, "description": info.description or ""}
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        field |= {"type": "string", "constraints": {"enum": [m.value for m in annotation]}}
+    elif isinstance(annotation, type) and issubclass(annotation, datetime.datetime):
+        field["type"] = "datetime"
+    else:
+        field["type"] = _TYPES.get(annotation, "string")  # type: ignore[arg-type]
+    if typing.get_origin(annotation) is list:
+        field["description"] += " Several values are separated by '; '."
+    if required and field["type"] != "string":
+        field.setdefault("constraints", {})["required"] = True
+    return field
+
+
+def _resource(name: str, path: str, model: type[BaseModel], key: list[str], title: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "path": path,
+        "title": title,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {"fields": [_field(n, f) for n, f in fields(model)], "primaryKey": key},
+    }
+
+
+@router.get("/datapackage.json", summary="Data package describing the downloads")
+def get_datapackage(request: Request, version: DataVersion) -> dict[str, Any]:
+    """A Frictionless Data package (datapackage.json) describing the bulk files and every field in them."""
+    placements = _resource("placements", "placements.csv", PlacementRow, ["year", "iso3"], "Tier placements")
+    placements["schema"]["foreignKeys"] = [
+        {"fields": "iso3", "reference": {"resource": "countries", "fields": "iso3"}},
+        {"fields": "year", "reference": {"resource": "reports", "fields": "year"}},
+    ]
+    return {
+        "profile": "tabular-data-package",
+        "name": "tip-tiers",
+        "title": "Trafficking in Persons Report tier placements",
+        "description": "Tier placements of every country and territory in the U.S. State Department's Trafficking in "
+        "Persons Report, every edition from 2001, each with its source and how it is known (`basis`).",
+        "version": version,
+        "homepage": str(request.url_for("get_meta")),
+        "licenses": [{"name": "other-pd", "title": LICENCE}],
+        "sources": [{"title": "U.S. Department of State, Trafficking in Persons Report",
+                     "path": "https://www.state.gov/trafficking-in-persons-report/"}],
+        "resources": [
+            placements,
+            _resource("countries", "countries.csv", CountryOut, ["iso3"], "Countries and territories"),
+            _resource("reports", "reports.csv", ReportOut, ["year"], "Report editions"),
+        ],
+    }  # fmt: skip

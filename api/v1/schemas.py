@@ -89,10 +89,11 @@ class PlacementRow(Schema):
     tier: TierCode = Field(description="Tier as released; later amendments are in `note`.", examples=["2"])
     tier_label: TierLabel
     basis: Basis = Field(
-        description="How the tier is known: `report` = read in the report or an official U.S. government text about it "
-        "(narrative, tier list, embassy release, presidential determination); `secondary` = a secondary source only "
-        "(research dataset, news report, third-party copy of the list); `derived` = inferred, e.g. from a later "
-        "report's 'remained on Tier 2' or by elimination."
+        description="How the tier is known: `report` = stated in the report's own words, read in an official or "
+        "faithful copy (that edition's narrative heading or tier list, the next edition's 'remained on Tier 2', an "
+        "embassy release, a presidential determination); `secondary` = a secondary source only (research dataset, "
+        "news report, third-party copy of the list); `derived` = inferred, e.g. by elimination from the other "
+        "tiers' complete lists, with the reasoning in `note`."
     )
     source_url: SourceUrl
     note: Note
@@ -316,3 +317,36 @@ class Meta(BaseModel):
     citation: str = Field(description="How to cite the data.")
     bulk: BulkLinks = Field(description="Stable URLs of the whole dataset.")
     docs: str = Field(description="Interactive documentation.")
+
+
+class QualityYear(BaseModel):
+    year: Year
+    countries_covered: Figure = Field(description="Countries and territories the report covered, as published.")
+    countries_placed: int = Field(description="Placements in this dataset for the year.")
+    known_gaps: list[str] = Field(description="ISO3 codes of covered countries whose tier is not confirmed here.")
+    unaccounted: int | None = Field(
+        description="Covered countries (by the published total) neither placed nor listed as gaps: the report covered "
+        "them, but which countries they are is not known. Null where no total was published."
+    )
+    basis_counts: "BasisCounts" = Field(description="How many placements rest on each kind of evidence.")
+    matches_published: bool | None = Field(
+        description="Every per-tier count published at the time equals ours; null where none was published."
+    )
+
+
+class WatchListFlag(BaseModel):
+    iso3: Iso3
+    country: str = Field(description="Current short name.")
+    year: Year
+    streak: int = Field(description="Consecutive years on the Tier 2 Watch List, counted from the 2009 report.")
+    rule: str = Field(description="The provision of 22 U.S.C. 7107(b)(2) the run appears to break.")
+    message: str = Field(description="What looks wrong, for a person.")
+
+
+class Quality(BaseModel):
+    years: list[QualityYear] = Field(description="Coverage and evidence per edition, oldest first.")
+    watch_list_flags: list[WatchListFlag] = Field(
+        description="Watch List runs longer than the automatic-downgrade rules allow. Flagged for review, never "
+        "silently changed: each is either a transcription error to fix or a case the rules' wording does not settle."
+    )
+    data_version: str = Field(description="Version of the loaded dataset.")

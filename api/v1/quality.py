@@ -1,0 +1,63 @@
+from collections import Counter, defaultdict
+
+from fastapi import APIRouter
+from sqlmodel import col, select
+
+from api.db import SessionDep
+from api.models import Country, CoverageGap, Placement, Report
+from api.v1.meta import DataVersion
+from api.v1.schemas import BasisCounts, Quality, QualityYear, WatchListFlag
+from api.watchlist import streak_flags
+
+router = APIRouter(tags=["reports"])
+
+_PUBLISHED = {"1": "published_tier_1", "2": "published_tier_2", "2WL": "published_tier_2wl",
+              "3": "published_tier_3", "SC": "published_special_case"}  # fmt: skip
+
+
+@router.get("/quality", summary="Data quality: coverage, evidence and rule checks per edition")
+def get_quality(session: SessionDep, version: DataVersion) -> Quality:
+    """How complete and how well sourced each edition is, and which Watch List runs break the statute's rules.
+
+    For every year: how many countries the report covered, how many are placed here, which are known gaps,
+    how many placements were read in the report, came from a secondary source or were derived, and whether our
+    per-tier counts equal the totals published at the time. Then every Watch List run longer than the automatic
+    downgrade rules allow (two years plus waivers: four until 2018, three from 2019; one year after returning
+    from an automatic downgrade), flagged for review rather than changed.
+    """
+    tiers: dict[int, Counter[str]] = defaultdict(Counter)
+    basis: dict[int, Counter[str]] = defaultdict(Counter)
+    history: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for year, iso3, tier, kind in session.exec(
+        select(Placement.year, Placement.iso3, Placement.tier, Placement.basis).order_by(col(Placement.year))
+    ):
+        tiers[year][tier] += 1
+        basis[year][kind] += 1
+        history[iso3].append((year, tier))
+    gaps: dict[int, list[str]] = defaultdict(list)
+    for gap in session.exec(select(CoverageGap).order_by(col(CoverageGap.iso3))):
+        gaps[gap.year].append(gap.iso3)
+    years = []
+    for report in session.exec(select(Report).order_by(col(Report.year))):
+        placed = sum(tiers[report.year].values())
+        covered = report.countries_covered
+        published = {code: getattr(report, field) for code, field in _PUBLISHED.items()}
+        checked = {code: n for code, n in published.items() if n is not None}
+        years.append(
+            QualityYear(
+                year=report.year,
+                countries_covered=covered,
+                countries_placed=placed,
+                known_gaps=gaps[report.year],
+                unaccounted=None if covered is None else covered - placed - len(gaps[report.year]),
+                basis_counts=BasisCounts(**{k: basis[report.year][k] for k in ("report", "secondary", "derived")}),
+                matches_published=all(tiers[report.year][c] == n for c, n in checked.items()) if checked else None,
+            )
+        )
+    names = dict(session.exec(select(Country.iso3, Country.name)).all())
+    flags = [
+        WatchListFlag(iso3=f.iso3, country=names[f.iso3], year=f.year, streak=f.streak, rule=f.rule, message=f.message)
+        for iso3 in sorted(history)
+        for f in streak_flags(iso3, history[iso3])
+    ]
+    return Quality(years=years, watch_list_flags=flags, data_version=version)

@@ -41,6 +41,8 @@ TAGS = [
     {"name": "placements", "description": "Tier placements: one row per country per report year, filterable."},
     {"name": "countries", "description": "Countries and territories, their codes and the names they have gone by."},
     {"name": "reports", "description": "The editions: release dates, counts per tier, published totals, gaps."},
+    {"name": "trends", "description": "Changes between editions, automatic downgrades, statistics over time."},
+    {"name": "charts", "description": "SVG charts to embed: a country's tier history, tiers per year."},
     {"name": "bulk downloads", "description": "The whole dataset at stable URLs, as CSV and JSON."},
     {"name": "reference", "description": "The vocabularies: tiers and regional bureaus."},
     {"name": "about", "description": "Version, source, licence and how to cite."},

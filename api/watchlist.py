@@ -47,3 +47,48 @@ def streak_flags(iso3: str, placements: Iterable[tuple[int, str]]) -> list[Flag]
                               f"{streak} consecutive years on the Watch List after returning from an automatic "
                               "downgrade to Tier 3; the rules allow one"))  # fmt: skip
     return flags
+
+
+@dataclass(frozen=True)
+class RuleEvent:
+    iso3: str
+    year: int
+    status: str  # downgraded, waived or at_risk
+    streak: int
+    # downgraded: a waiver year was still available but not given; at_risk: one is still available next year.
+    waiver_available: bool
+
+
+def rule_events(iso3: str, placements: Iterable[tuple[int, str]]) -> list[RuleEvent]:
+    """Per report year: downgraded under the rule, kept on the Watch List by a waiver, or facing the rule next year."""
+    tiers = dict(placements)
+    events: list[RuleEvent] = []
+    streak = 0
+    returned_from_auto = False
+    for year in sorted(tiers):
+        tier, before = tiers[year], streak if tiers.get(year - 1) == "2WL" else 0
+        streak = before + 1 if tier == "2WL" and year >= FIRST_COUNTED else 0
+        if tier == "3" and before >= 2:
+            events.append(RuleEvent(iso3, year, "downgraded", before, before < max_years(year)))
+            returned_from_auto = year >= ONE_WAIVER_FROM
+            continue
+        if tier != "2WL":
+            returned_from_auto = returned_from_auto and tier == "3"
+            continue
+        if streak >= 3:
+            events.append(RuleEvent(iso3, year, "waived", streak, True))
+        # Rule (F): back on the list after a downgrade under the 2019 law, one year is all there is.
+        if streak >= 2 or returned_from_auto:
+            waiver_left = not returned_from_auto and streak + 1 <= max_years(year + 1)
+            events.append(RuleEvent(iso3, year, "at_risk", streak, waiver_left))
+    return events
+
+
+def runs(placements: Iterable[tuple[int, str]]) -> tuple[int, int]:
+    """The current (ending with the latest placement) and the longest run of consecutive Watch List years."""
+    tiers = dict(placements)
+    current = longest = 0
+    for year in sorted(tiers):
+        current = current + 1 if tiers[year] == "2WL" and tiers.get(year - 1) == "2WL" else int(tiers[year] == "2WL")
+        longest = max(longest, current)
+    return current, longest

@@ -13,6 +13,7 @@ from api.main import app
 from seed.loader import DATA_DIR, load
 
 FIXTURE_DIR = Path(__file__).parent / "fixtures" / "data"
+TRENDS_DIR = Path(__file__).parent / "fixtures" / "trends"
 
 
 def pytest_report_header() -> str:
@@ -20,14 +21,23 @@ def pytest_report_header() -> str:
     return f"PostgreSQL: {url}" if url else "PostgreSQL: TEST_DATABASE_URL not set, PostgreSQL tests will be skipped"
 
 
-@pytest.fixture(scope="session")
-def fixture_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The hand-made fixture dataset, with the real tier and region vocabularies beside it."""
-    target = tmp_path_factory.mktemp("fixture") / "data"
-    shutil.copytree(FIXTURE_DIR, target)
+def _with_vocabularies(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
     for name in ("tiers.csv", "regions.csv"):
         shutil.copy(DATA_DIR / name, target / name)
     return target
+
+
+@pytest.fixture(scope="session")
+def fixture_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-made fixture dataset, with the real tier and region vocabularies beside it."""
+    return _with_vocabularies(FIXTURE_DIR, tmp_path_factory.mktemp("fixture") / "data")
+
+
+@pytest.fixture(scope="session")
+def trends_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Six countries over 2009-2014, built so that every change, streak and downgrade is worked out by hand."""
+    return _with_vocabularies(TRENDS_DIR, tmp_path_factory.mktemp("trends") / "data")
 
 
 def _reset(engine: Engine) -> None:
@@ -66,6 +76,13 @@ def _client(engine: Engine) -> Iterator[TestClient]:
 def client(engine: Engine, fixture_dir: Path) -> Iterator[TestClient]:
     """The app over the fixture dataset, on each database."""
     load(engine, fixture_dir)
+    yield from _client(engine)
+
+
+@pytest.fixture
+def trends_client(engine: Engine, trends_dir: Path) -> Iterator[TestClient]:
+    """The app over the trends fixture, on each database."""
+    load(engine, trends_dir)
     yield from _client(engine)
 
 

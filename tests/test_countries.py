@@ -55,13 +55,21 @@ def test_get_country_whole_body(client: TestClient) -> None:
     assert response.json() == {
         "iso3": "KAZ", "iso2": "KZ", "name": "Kazakhstan", "kind": "sovereign", "region": "SCA", "aliases": [],
         "first_year": 2005, "last_year": 2010,
+        "summary": {
+            "first_year_ranked": 2005,
+            "years_on_tier": {"tier_1": 0, "tier_2": 2, "tier_2wl": 1, "tier_3": 0, "special_case": 0},
+            "current_watch_list_streak": 0, "longest_watch_list_streak": 1, "years_on_tier_3": 0,
+        },
         "placements": [
             {"year": 2005, "tier": "2WL", "tier_label": "Tier 2 Watch List", "name_in_report": "Kazakhstan",
-             "region": "EUR", "basis": "report", "source_url": "https://example.org/2005/kaz", "note": None},
+             "region": "EUR", "basis": "report", "source_url": "https://example.org/2005/kaz", "note": None,
+             "previous_tier": None, "change": "entered"},
             {"year": 2006, "tier": "2", "tier_label": "Tier 2", "name_in_report": "Kazakhstan", "region": "SCA",
-             "basis": "report", "source_url": "https://example.org/2006/kaz", "note": None},
+             "basis": "report", "source_url": "https://example.org/2006/kaz", "note": None,
+             "previous_tier": "2WL", "change": "up"},
             {"year": 2010, "tier": "2", "tier_label": "Tier 2", "name_in_report": "Kazakhstan", "region": "SCA",
-             "basis": "secondary", "source_url": "https://example.org/dataset", "note": None},
+             "basis": "secondary", "source_url": "https://example.org/dataset", "note": None,
+             "previous_tier": "2", "change": "unchanged"},
         ],
         "known_gaps": [],
     }  # fmt: skip

@@ -93,7 +93,15 @@ def test_docs_examples_are_true_rows_of_the_seed_data(real_client: TestClient) -
     for example in examples("ReportOut"):
         assert example in reports
         checked += 1
-    assert checked == 4
+    changes = no_nulls(real_client.get("/v1/changes?from=2013&to=2014").json()["data"])
+    for example in examples("Change"):
+        assert example in changes
+        checked += 1
+    rules = no_nulls(real_client.get("/v1/downgrades?year=2013").json()["data"])
+    for example in examples("RuleRow"):
+        assert example in rules
+        checked += 1
+    assert checked == 6
 
 
 def test_unknown_route_is_a_problem_404(client: TestClient) -> None:

@@ -5,7 +5,20 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from api.errors import InvalidParameter
-from api.v1 import bulk, countries, meta, placements, quality, regions, reports, tiers
+from api.v1 import (
+    bulk,
+    changes,
+    charts,
+    countries,
+    downgrades,
+    meta,
+    placements,
+    quality,
+    regions,
+    reports,
+    stats,
+    tiers,
+)
 
 
 def _query_parameters(dependant: Dependant) -> set[str]:
@@ -28,5 +41,5 @@ def reject_unknown_parameters(request: Request) -> None:
 
 
 router = APIRouter(dependencies=[Depends(reject_unknown_parameters), Depends(meta.data_version)])
-for module in (reports, countries, placements, tiers, regions, meta, bulk, quality):
+for module in (reports, countries, placements, changes, downgrades, stats, charts, tiers, regions, meta, bulk, quality):
     router.include_router(module.router)

@@ -1,4 +1,4 @@
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -6,12 +6,14 @@ from sqlmodel import Session, col, func, or_, select
 
 from api.db import SessionDep
 from api.errors import NotFound
-from api.models import Country, CountryAlias, CoverageGap, Placement, Tier
+from api.models import Country, CountryAlias, CoverageGap, Placement, Report, Tier
+from api.moves import direction
 from api.names import name_key
 from api.v1.formats import CSV_RESPONSE, Format, FormatDep, model_csv
 from api.v1.meta import DataVersion
 from api.v1.regions import parse_regions
-from api.v1.schemas import CountryDetail, CountryList, CountryOut, CountryPlacement, ListMeta
+from api.v1.schemas import CountryDetail, CountryList, CountryOut, CountryPlacement, CountrySummary, ListMeta, counts
+from api.watchlist import runs
 
 router = APIRouter(tags=["countries"])
 
@@ -105,6 +107,12 @@ def get_country(session: SessionDep, code: str) -> CountryDetail:
         .where(Placement.iso3 == country.iso3)
         .order_by(col(Placement.year))
     ).all()
+    gaps = session.exec(
+        select(CoverageGap.year).where(CoverageGap.iso3 == country.iso3).order_by(col(CoverageGap.year))
+    ).all()
+    by_year = {p.year: p.tier for p, _ in rows}
+    editions = session.exec(select(Report.year).order_by(col(Report.year))).all()
+    before = dict(zip(editions[1:], editions, strict=False))  # the edition before each, whatever the gap in years
     placements = [
         CountryPlacement(
             year=p.year,
@@ -115,11 +123,19 @@ def get_country(session: SessionDep, code: str) -> CountryDetail:
             basis=p.basis,
             source_url=p.source_url,
             note=p.note,
+            previous_tier=by_year.get(before.get(p.year, 0)),
+            change=direction(by_year.get(before.get(p.year, 0)), p.tier, gap=before.get(p.year) in gaps),
         )
         for p, label in rows
     ]
-    gaps = session.exec(
-        select(CoverageGap.year).where(CoverageGap.iso3 == country.iso3).order_by(col(CoverageGap.year))
-    ).all()
+    years_on = Counter(by_year.values())
+    current, longest = runs(by_year.items())
+    history = CountrySummary(
+        first_year_ranked=min((y for y, t in by_year.items() if t != "SC"), default=None),
+        years_on_tier=counts(years_on),
+        current_watch_list_streak=current,
+        longest_watch_list_streak=longest,
+        years_on_tier_3=years_on["3"],
+    )
     summary = _summaries(session, [country])[0]
-    return CountryDetail(**summary.model_dump(), placements=placements, known_gaps=list(gaps))
+    return CountryDetail(**summary.model_dump(), summary=history, placements=placements, known_gaps=list(gaps))

@@ -17,16 +17,10 @@ from api.v1.schemas import (
     ReportDetail,
     ReportList,
     ReportOut,
-    TierCounts,
+    counts,
 )
 
 router = APIRouter(tags=["reports"])
-
-_FIELDS = {"1": "tier_1", "2": "tier_2", "2WL": "tier_2wl", "3": "tier_3", "SC": "special_case"}
-
-
-def _counts(by_tier: Counter[str]) -> TierCounts:
-    return TierCounts(**{field: by_tier[code] for code, field in _FIELDS.items()})
 
 
 def _summaries(session: Session, reports: list[Report]) -> list[ReportOut]:
@@ -49,7 +43,7 @@ def _summaries(session: Session, reports: list[Report]) -> list[ReportOut]:
         ReportOut(
             year=r.year, edition=r.edition, release_date=r.release_date, url=r.url,
             countries_placed=sum(by_year[r.year].values()), known_gaps=gaps.get(r.year, 0),
-            counts=_counts(by_year[r.year]),
+            counts=counts(by_year[r.year]),
             published=PublishedFigures(
                 countries_covered=r.countries_covered, tier_1=r.published_tier_1, tier_2=r.published_tier_2,
                 tier_2wl=r.published_tier_2wl, tier_3=r.published_tier_3, special_case=r.published_special_case,
@@ -106,7 +100,7 @@ def get_report(session: SessionDep, year: int = Path(ge=2001, le=2100, examples=
     return ReportDetail(
         **_summaries(session, [report])[0].model_dump(),
         counts_by_region=[
-            RegionTierCounts(region=region, counts=_counts(by_region[region])) for region in sorted(by_region)
+            RegionTierCounts(region=region, counts=counts(by_region[region])) for region in sorted(by_region)
         ],
         basis_counts=BasisCounts(report=basis["report"], secondary=basis["secondary"], derived=basis["derived"]),
         gaps=[Gap(iso3=g.iso3, country=name, note=g.note) for g, name in gaps],

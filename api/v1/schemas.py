@@ -1,10 +1,13 @@
 """The public v1 contract. Fields are listed explicitly (never inherited from table models) and only ever added."""
 
 import datetime
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from api.moves import Direction
 
 
 class TierCode(StrEnum):
@@ -28,6 +31,12 @@ class Basis(StrEnum):
     REPORT = "report"
     SECONDARY = "secondary"
     DERIVED = "derived"
+
+
+class RuleStatus(StrEnum):
+    DOWNGRADED = "downgraded"
+    WAIVED = "waived"
+    AT_RISK = "at_risk"
 
 
 class Kind(StrEnum):
@@ -100,9 +109,14 @@ class PlacementRow(Schema):
 
 
 class CountryPlacement(Schema):
+    """One year of a country's history, with the move from the report before."""
+
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [{k: v for k, v in THAILAND_2021.items() if k not in ("iso3", "iso2", "country")}]
+            "examples": [
+                {k: v for k, v in THAILAND_2021.items() if k not in ("iso3", "iso2", "country")}
+                | {"previous_tier": "2", "change": "down"}
+            ]
         }
     )
 
@@ -114,6 +128,11 @@ class CountryPlacement(Schema):
     basis: Basis = Field(description="`report`, `secondary` or `derived`; see the placements endpoint.")
     source_url: SourceUrl
     note: Note
+    previous_tier: TierCode | None = Field(description="Tier in the report the year before; null if not placed.")
+    change: Direction = Field(
+        description="Move from the year before: `up`, `down`, `unchanged`, `special_case`, `entered` (not placed "
+        "the year before) or `unknown` (the year before is a known gap)."
+    )
 
 
 class CountryOut(Schema):
@@ -143,6 +162,7 @@ class CountryOut(Schema):
 
 
 class CountryDetail(CountryOut):
+    summary: "CountrySummary" = Field(description="Figures over the whole history.")
     placements: list[CountryPlacement] = Field(description="Every placement, oldest first.")
     known_gaps: list[int] = Field(
         description="Report years that covered the country but whose tier no source could "
@@ -157,6 +177,14 @@ class TierCounts(BaseModel):
     tier_2wl: Count = Field(description="Number of placements on the Tier 2 Watch List.")
     tier_3: Count
     special_case: Count
+
+
+TIER_FIELDS = {"1": "tier_1", "2": "tier_2", "2WL": "tier_2wl", "3": "tier_3", "SC": "special_case"}
+
+
+def counts(by_tier: Mapping[str, int]) -> TierCounts:
+    """Per-tier counts keyed by tier code, in the contract's field names."""
+    return TierCounts(**{field: by_tier.get(code, 0) for code, field in TIER_FIELDS.items()})
 
 
 class PublishedFigures(BaseModel):
@@ -350,3 +378,108 @@ class Quality(BaseModel):
         "silently changed: each is either a transcription error to fix or a case the rules' wording does not settle."
     )
     data_version: str = Field(description="Version of the loaded dataset.")
+
+
+class Change(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"iso3": "THA", "country": "Thailand", "region": "EAP", "from_year": 2013, "to_year": 2014,
+                 "from_tier": "2WL", "to_tier": "3", "direction": "down"}
+            ]
+        }
+    )  # fmt: skip
+
+    iso3: Iso3
+    country: str = Field(description="Current short name.")
+    region: RegionCode = Field(description="Regional bureau in the later year (the earlier one if it left).")
+    from_year: Year
+    to_year: Year
+    from_tier: TierCode | None = Field(description="Tier in the earlier report; null if it was not placed.")
+    to_tier: TierCode | None = Field(description="Tier in the later report; null if it was not placed.")
+    direction: Direction = Field(
+        description="`up` or `down` (Tier 1 > Tier 2 > Watch List > Tier 3), `unchanged`, `special_case` (to or "
+        "from a Special Case: neither up nor down), `entered` or `left` the report, `unknown` (a known gap)."
+    )
+
+
+class ChangeMeta(ListMeta):
+    from_year: int = Field(description="The earlier report compared.")
+    to_year: int = Field(description="The later report compared.")
+    gaps: list[str] = Field(description="ISO3 codes covered in either year whose tier there is not confirmed.")
+
+
+class ChangeList(BaseModel):
+    data: list[Change] = Field(description="One row per country that moved, sorted by ISO3.")
+    meta: ChangeMeta = Field(description="What was compared, and the gaps that touch the answer.")
+
+
+class CountrySummary(BaseModel):
+    first_year_ranked: int | None = Field(description="First report giving a tier (not a Special Case).")
+    years_on_tier: TierCounts = Field(description="Report years on each tier.")
+    current_watch_list_streak: int = Field(description="Consecutive Watch List years up to the latest placement.")
+    longest_watch_list_streak: int = Field(description="Longest run of consecutive Watch List years.")
+    years_on_tier_3: int = Field(description="Report years on Tier 3.")
+
+
+class RuleRow(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"year": 2013, "iso3": "CHN", "country": "China", "region": "EAP", "status": "downgraded",
+                 "streak": 4, "waiver_available": False, "evidence": "stated",
+                 "note": 'auto-downgraded; State Dept Discover Diplomacy data file (TIPS_2013 = "Tier 3 '
+                         'Auto-Downgrade"); same tier in Kelley/Heiss dataset'}
+            ]
+        }
+    )  # fmt: skip
+
+    year: Year
+    iso3: Iso3
+    country: str = Field(description="Current short name.")
+    region: RegionCode = Field(description="Regional bureau that year.")
+    status: RuleStatus = Field(
+        description="`downgraded`: Tier 3 after two or more consecutive Watch List years; `waived`: a third or "
+        "later consecutive Watch List year, which the law allows only by waiver; `at_risk`: on the Watch List for a "
+        "second or later year (or after returning from a downgrade under the 2019 law), so the rule applies next year."
+    )
+    streak: int = Field(description="Consecutive Watch List years counted from 2009 (for `downgraded`: before it).")
+    waiver_available: bool = Field(
+        description="`downgraded`: a waiver year was still available, so the downgrade was not forced by the cap; "
+        "`at_risk`: a waiver is still possible next year; `waived`: always true."
+    )
+    evidence: str = Field(
+        description="`stated` where the placement's note records the downgrade or waiver; `inferred` from the "
+        "Watch List years otherwise."
+    )
+    note: Note
+
+
+class RuleList(BaseModel):
+    data: list[RuleRow] = Field(description="Rows by year, then status, then ISO3.")
+    meta: ListMeta = Field(description="Count and data version.")
+
+
+class StatRow(BaseModel):
+    year: Year
+    region: str = Field(description="Regional bureau code, or `ALL` for every region together.")
+    placed: int = Field(description="Placements that year (in the region).")
+    counts: TierCounts = Field(description="Placements per tier.")
+    shares: "TierShares" = Field(description="Share of the placements on each tier, in percent.")
+
+
+class TierShares(BaseModel):
+    tier_1: float = Field(description="Percent on Tier 1.")
+    tier_2: float = Field(description="Percent on Tier 2.")
+    tier_2wl: float = Field(description="Percent on the Tier 2 Watch List.")
+    tier_3: float = Field(description="Percent on Tier 3.")
+    special_case: float = Field(description="Percent Special Cases.")
+
+
+class StatList(BaseModel):
+    data: list[StatRow] = Field(description="One row per year (and region), oldest first.")
+    meta: ListMeta = Field(description="Count and data version.")
+
+
+CountryDetail.model_rebuild()
+StatRow.model_rebuild()

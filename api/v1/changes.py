@@ -1,0 +1,105 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from sqlmodel import col, select
+
+from api.db import SessionDep
+from api.errors import InvalidParameter
+from api.models import Country, CoverageGap, Placement, Report
+from api.moves import Direction, direction
+from api.v1.formats import CSV_RESPONSE, Format, FormatDep, model_csv
+from api.v1.meta import DataVersion
+from api.v1.regions import parse_regions
+from api.v1.schemas import Change, ChangeList, ChangeMeta
+
+router = APIRouter(tags=["trends"])
+
+MOVES = [d for d in Direction if d is not Direction.UNCHANGED]
+
+
+@router.get(
+    "/changes", summary="Who moved up or down between two editions", response_model=ChangeList, responses=CSV_RESPONSE
+)
+@router.get("/changes.csv", response_model=ChangeList, include_in_schema=False)
+def list_changes(
+    session: SessionDep,
+    version: DataVersion,
+    output: FormatDep,
+    from_year: Annotated[
+        int | None,
+        Query(
+            alias="from",
+            ge=2001,
+            le=2100,
+            description="The earlier report year; by default the edition before `to`.",
+            examples=[2024],
+        ),
+    ] = None,
+    to_year: Annotated[
+        int | None,
+        Query(
+            alias="to",
+            ge=2001,
+            le=2100,
+            description="The later report year; by default the latest edition.",
+            examples=[2025],
+        ),
+    ] = None,
+    region: Annotated[
+        list[str] | None, Query(description="Regional bureau code or label; repeat or comma-separate.")
+    ] = None,
+    move: Annotated[
+        list[Direction] | None,
+        Query(
+            alias="direction", description="Only these moves, e.g. `down`; by default every move except `unchanged`."
+        ),
+    ] = None,
+) -> ChangeList | Response:
+    """Upgrades, downgrades, Special Case changes and countries entering or leaving between two reports.
+
+    `/v1/changes` compares the latest edition with the one before: who was upgraded, who was downgraded, who
+    entered or left the report. `?from=2013&to=2014&direction=down` lists the 2014 downgrades; `?direction=unchanged`
+    lists those that stayed. Tier 1 is the top; moves to or from a Special Case are neither up nor down. Countries
+    whose tier in either year is a known gap are `unknown` and listed in `meta.gaps`.
+    """
+    years = list(session.exec(select(Report.year).order_by(col(Report.year))).all())
+    for name, value in (("to", to_year), ("from", from_year)):
+        if value is not None and value not in years:
+            raise InvalidParameter(
+                name, f"there is no {value} report in the dataset; editions run {years[0]}-{years[-1]}"
+            )
+    to_year = to_year if to_year is not None else years[-1]
+    if from_year is None:
+        earlier = [y for y in years if y < to_year]
+        if not earlier:
+            raise InvalidParameter("to", f"{to_year} is the first edition; there is nothing to compare it with")
+        from_year = earlier[-1]
+    if from_year >= to_year:
+        raise InvalidParameter("from", f"from ({from_year}) must be before to ({to_year})")
+    regions = parse_regions(region, session)
+    wanted = set(move or MOVES)
+
+    placed: dict[int, dict[str, Placement]] = {from_year: {}, to_year: {}}
+    for p in session.exec(select(Placement).where(col(Placement.year).in_([from_year, to_year]))):
+        placed[p.year][p.iso3] = p
+    gaps = {(g.year, g.iso3) for g in session.exec(select(CoverageGap).where(col(CoverageGap.year).in_(placed)))}
+    names = dict(session.exec(select(Country.iso3, Country.name)).all())
+    rows = []
+    for iso3 in sorted(set(placed[from_year]) | set(placed[to_year]) | {i for _, i in gaps}):
+        before, after = placed[from_year].get(iso3), placed[to_year].get(iso3)
+        if before is None and after is None:
+            continue  # a gap in one year and not covered in the other says nothing
+        gap = (from_year, iso3) in gaps or (to_year, iso3) in gaps
+        move_ = direction(before.tier if before else None, after.tier if after else None, gap=gap)
+        where = (after or before).region  # type: ignore[union-attr]
+        if move_ in wanted and (not regions or where in regions):
+            rows.append(Change(iso3=iso3, country=names[iso3], region=where, from_year=from_year, to_year=to_year,
+                               from_tier=before.tier if before else None, to_tier=after.tier if after else None,
+                               direction=move_))  # fmt: skip
+    if output is Format.CSV:
+        return model_csv(Change, rows, f"changes-{from_year}-{to_year}.csv")
+    return ChangeList(
+        data=rows,
+        meta=ChangeMeta(total=len(rows), data_version=version, from_year=from_year, to_year=to_year,
+                        gaps=sorted(iso3 for _, iso3 in gaps)),
+    )  # fmt: skip

@@ -101,7 +101,11 @@ def test_docs_examples_are_true_rows_of_the_seed_data(real_client: TestClient) -
     for example in examples("RuleRow"):
         assert example in rules
         checked += 1
-    assert checked == 6
+    stats = no_nulls(real_client.get("/v1/stats").json()["data"])
+    for example in examples("StatRow"):
+        assert example in stats
+        checked += 1
+    assert checked == 7
 
 
 def test_unknown_route_is_a_problem_404(client: TestClient) -> None:

@@ -5,7 +5,7 @@ def test_stats_overall_per_year(trends_client: TestClient) -> None:
     response = trends_client.get("/v1/stats?year_from=2013&year_to=2013")
     assert response.status_code == 200
     assert response.json()["data"] == [
-        {"year": 2013, "region": "ALL", "placed": 6,
+        {"year": 2013, "region": "ALL", "placed": 6, "known_gaps": 0,
          "counts": {"tier_1": 2, "tier_2": 0, "tier_2wl": 1, "tier_3": 3, "special_case": 0},
          "shares": {"tier_1": 33.3, "tier_2": 0.0, "tier_2wl": 16.7, "tier_3": 50.0, "special_case": 0.0}},
     ]  # fmt: skip
@@ -26,10 +26,15 @@ def test_stats_world_and_regions_together(trends_client: TestClient) -> None:
 def test_stats_csv_for_charting(trends_client: TestClient) -> None:
     lines = trends_client.get("/v1/stats.csv?year_to=2009").text.splitlines()
     assert lines[0] == (
-        "year,region,placed,counts_tier_1,counts_tier_2,counts_tier_2wl,counts_tier_3,counts_special_case,"
+        "year,region,placed,known_gaps,counts_tier_1,counts_tier_2,counts_tier_2wl,counts_tier_3,counts_special_case,"
         "shares_tier_1,shares_tier_2,shares_tier_2wl,shares_tier_3,shares_special_case"
     )
-    assert lines[1] == "2009,ALL,4,1,2,1,0,0,25.0,50.0,25.0,0.0,0.0"
+    assert lines[1] == "2009,ALL,4,0,1,2,1,0,0,25.0,50.0,25.0,0.0,0.0"
+
+
+def test_stats_say_where_a_gap_touches_the_year(trends_client: TestClient) -> None:
+    body = trends_client.get("/v1/stats?year_from=2014&region=ALL&region=AF&region=EAP").json()
+    assert [(r["region"], r["known_gaps"]) for r in body["data"]] == [("ALL", 1), ("AF", 1), ("EAP", 0)]
 
 
 def test_real_stats_match_the_reports(real_client: TestClient) -> None:

@@ -461,9 +461,23 @@ class RuleList(BaseModel):
 
 
 class StatRow(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"year": 2025, "region": "ALL", "placed": 188, "known_gaps": 0,
+                 "counts": {"tier_1": 33, "tier_2": 106, "tier_2wl": 25, "tier_3": 20, "special_case": 4},
+                 "shares": {"tier_1": 17.6, "tier_2": 56.4, "tier_2wl": 13.3, "tier_3": 10.6, "special_case": 2.1}}
+            ]
+        }
+    )  # fmt: skip
+
     year: Year
     region: str = Field(description="Regional bureau code, or `ALL` for every region together.")
     placed: int = Field(description="Placements that year (in the region).")
+    known_gaps: int = Field(
+        description="Countries covered that year (in the region, by current region) whose tier is not confirmed; "
+        "they are not in the counts or shares."
+    )
     counts: TierCounts = Field(description="Placements per tier.")
     shares: "TierShares" = Field(description="Share of the placements on each tier, in percent.")
 

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, Response
 from sqlmodel import col, func, select
 
 from api.db import SessionDep
-from api.models import Placement
+from api.models import Country, CoverageGap, Placement
 from api.v1.formats import CSV_RESPONSE, Format, FormatDep, model_csv
 from api.v1.meta import DataVersion
 from api.v1.regions import parse_regions
@@ -53,6 +53,10 @@ def list_stats(
     """
     wanted = [ALL] if not region else [ALL] * (ALL in region) + parse_regions([r for r in region if r != ALL], session)
     table = tier_counts(session)
+    gaps: Counter[tuple[int, str]] = Counter()
+    for year, area in session.exec(select(CoverageGap.year, Country.region).join(Country)):
+        gaps[(year, area)] += 1
+        gaps[(year, ALL)] += 1
     rows = []
     for year, area in sorted(table):
         if area not in wanted or (year_from and year < year_from) or (year_to and year > year_to):
@@ -60,7 +64,8 @@ def list_stats(
         by_tier = table[(year, area)]
         placed = sum(by_tier.values())
         shares = {field: round(100 * by_tier[code] / placed, 1) for code, field in TIER_FIELDS.items()}
-        rows.append(StatRow(year=year, region=area, placed=placed, counts=counts(by_tier), shares=TierShares(**shares)))
+        rows.append(StatRow(year=year, region=area, placed=placed, known_gaps=gaps[(year, area)],
+                            counts=counts(by_tier), shares=TierShares(**shares)))  # fmt: skip
     rows.sort(key=lambda r: (r.year, wanted.index(r.region)))
     if output is Format.CSV:
         return model_csv(StatRow, rows, "stats.csv")

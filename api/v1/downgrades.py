@@ -15,11 +15,10 @@ from api.watchlist import rule_events
 
 router = APIRouter(tags=["trends"])
 
-# What a placement's note must say for the row to count as stated rather than inferred.
+# What a placement's note must say for the row to count as stated rather than inferred; a risk is never stated.
 _STATED = {
     RuleStatus.DOWNGRADED: re.compile(r"auto\w*[- ]?(down|demot)|automatic", re.I),
     RuleStatus.WAIVED: re.compile(r"waive|waiver", re.I),
-    RuleStatus.AT_RISK: re.compile(r"$^"),
 }
 _ORDER = {RuleStatus.DOWNGRADED: 0, RuleStatus.WAIVED: 1, RuleStatus.AT_RISK: 2}
 
@@ -66,7 +65,8 @@ def list_downgrades(
                 or (regions and p.region not in regions)
             ):
                 continue
-            stated = bool(p.note and _STATED[kind].search(p.note))
+            pattern = _STATED.get(kind)
+            stated = bool(pattern and p.note and pattern.search(p.note))
             rows.append(RuleRow(year=event.year, iso3=iso3, country=names[iso3], region=p.region, status=kind,
                                 streak=event.streak, waiver_available=event.waiver_available,
                                 evidence="stated" if stated else "inferred", note=p.note))  # fmt: skip

@@ -6,13 +6,12 @@ from sqlmodel import col, select
 from api.db import SessionDep
 from api.models import Country, CoverageGap, Placement, Report
 from api.v1.meta import DataVersion
-from api.v1.schemas import BasisCounts, Quality, QualityYear, WatchListFlag
+from api.v1.schemas import TIER_FIELDS, BasisCounts, Quality, QualityYear, WatchListFlag
 from api.watchlist import streak_flags
 
 router = APIRouter(tags=["reports"])
 
-_PUBLISHED = {"1": "published_tier_1", "2": "published_tier_2", "2WL": "published_tier_2wl",
-              "3": "published_tier_3", "SC": "published_special_case"}  # fmt: skip
+_PUBLISHED = {code: f"published_{field}" for code, field in TIER_FIELDS.items()}
 
 
 @router.get("/quality", summary="Data quality: coverage, evidence and rule checks per edition")

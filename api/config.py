@@ -10,5 +10,25 @@ class Settings(BaseSettings):
     # Seconds a browser or CDN may reuse an answer without asking; ETags make asking again cheap.
     cache_max_age: int = 300
 
+    # Connection pool, per worker process: threads beyond size + overflow wait up to pool_timeout, then get a 503.
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+    db_pool_timeout: float = 5.0
+    # A database that does not answer becomes a 503 after this many seconds, not a hung request.
+    db_connect_timeout: int = 5
+    db_pool_recycle: int = 1800
+
+    # `python -m api`, the production server.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated IPs or networks, or *).
+    trusted_proxies: str = "127.0.0.1"
+    # Seconds a stopping server gives requests in flight before it closes their connections.
+    shutdown_timeout: int = 10
+    log_level: str = "info"
+    # One JSON line per request on stdout (`api.access` logger); off leaves only server events.
+    access_log: bool = True
+
 
 settings = Settings()

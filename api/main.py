@@ -1,5 +1,7 @@
 """Builds the app: metadata, middleware, error handlers, the docs pages, and v1 under /v1."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -10,13 +12,15 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from api import errors, v1
 from api.caching import HTTPCache
 from api.config import settings
-from api.db import SessionDep
+from api.db import SessionDep, engine
+from api.logs import RequestLog
 from api.v1.meta import current_version
-from api.v1.schemas import Health, Problem
+from api.v1.schemas import Health, Problem, Ready
 
 DESCRIPTION = """
 Every country and territory the U.S. State Department's annual **Trafficking in Persons (TIP) Report**
@@ -49,11 +53,21 @@ TAGS = [
     {"name": "operations", "description": "For monitoring."},
 ]
 ASSETS = Path(fastapi_offline.__file__).parent / "static"
+VERSION = "1.0.0"
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On shutdown, after the last request in flight, hand the pooled connections back to the database."""
+    yield
+    engine.dispose()
+
 
 app = FastAPI(
     title="TIP Tiers API",
-    version="1.0.0",
+    version=VERSION,
     description=DESCRIPTION,
+    lifespan=lifespan,
     openapi_tags=TAGS,
     docs_url=None,
     redoc_url=None,
@@ -70,7 +84,8 @@ errors.install(app)
 app.include_router(v1.router, prefix="/v1")
 app.mount("/assets", StaticFiles(directory=ASSETS), name="assets")
 
-# Outermost first: CORS answers preflights and labels every answer, including 304s; caching sits outside gzip.
+# Last added is outermost: the request log sees every answer; CORS labels every answer, including 304s;
+# caching sits outside gzip.
 app.add_middleware(GZipMiddleware, minimum_size=1000)
 app.add_middleware(HTTPCache, max_age=settings.cache_max_age)
 app.add_middleware(
@@ -82,6 +97,7 @@ app.add_middleware(
                     "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Deprecation", "Sunset"],
     max_age=86400,
 )  # fmt: skip
+app.add_middleware(RequestLog)
 
 
 @app.get("/docs", include_in_schema=False)
@@ -154,8 +170,22 @@ def index(request: Request) -> Any:
     }
 
 
-@app.get("/health", summary="Liveness and data version", tags=["operations"])
-def health(session: SessionDep) -> Health:
-    """The process answers and can read the database; `data_version` says which data is loaded."""
+@app.get("/health", summary="Liveness: the process answers", tags=["operations"])
+def health() -> Health:
+    """For a process supervisor: `200` whenever this process can answer, whatever the database is doing."""
+    return Health(status="ok", version=VERSION)
+
+
+@app.get(
+    "/ready",
+    summary="Readiness: the database answers and holds data",
+    tags=["operations"],
+    responses={503: {"model": Problem, "description": "Not ready: no database, or no data loaded yet.",
+                     "content": {errors.PROBLEM: {}}}},
+)  # fmt: skip
+def ready(session: SessionDep) -> Ready:
+    """For a load balancer: send traffic here only while this answers `200` with the data version it serves."""
     version = current_version(session)
-    return Health(status="ok", data_version=None if version == "none" else version)
+    if version == "none":
+        raise HTTPException(503, "The database holds no data yet; run `python -m seed`.", {"Retry-After": "5"})
+    return Ready(status="ready", data_version=version)

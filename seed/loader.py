@@ -5,6 +5,7 @@ import datetime
 import hashlib
 import re
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -272,6 +273,10 @@ def load(engine: Engine, data_dir: str | Path = DATA_DIR, *, force: bool = False
     """Migrate, then replace all data in one transaction; return (version, whether anything was loaded)."""
     rows = read_dataset(data_dir)
     version = data_version(data_dir)
+    if engine.dialect.name == "sqlite":
+        # Write-ahead logging lets a running server read the old version while the new one is written.
+        with closing(engine.raw_connection()) as connection:
+            connection.execute("PRAGMA journal_mode=WAL")
     migrate(engine)
     with Session(engine) as session:
         current = session.exec(select(Dataset.version)).first()

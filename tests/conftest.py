@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
-from api.db import get_session, make_engine
+from api.db import get_session, make_engine, session_for
 from api.main import app
-from seed.loader import DATA_DIR, load
+from seed.loader import DATA_DIR, load, migrate
 
 FIXTURE_DIR = Path(__file__).parent / "fixtures" / "data"
 TRENDS_DIR = Path(__file__).parent / "fixtures" / "trends"
@@ -63,8 +63,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 def _client(engine: Engine) -> Iterator[TestClient]:
     def session_override() -> Iterator[Session]:
-        with Session(engine) as session:
-            yield session
+        yield from session_for(engine)
 
     app.dependency_overrides[get_session] = session_override
     with TestClient(app) as client:
@@ -90,4 +89,11 @@ def trends_client(engine: Engine, trends_dir: Path) -> Iterator[TestClient]:
 def real_client(engine: Engine) -> Iterator[TestClient]:
     """The app over the real seed data, on each database."""
     load(engine)
+    yield from _client(engine)
+
+
+@pytest.fixture
+def empty_client(engine: Engine) -> Iterator[TestClient]:
+    """The app over a migrated database that holds no data yet."""
+    migrate(engine)
     yield from _client(engine)

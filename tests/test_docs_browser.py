@@ -2,15 +2,13 @@
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from live import serve
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", Path(__file__).parent.parent / "test-output"))
@@ -18,35 +16,14 @@ OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", Path(__file__).parent.parent
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package `chromium`)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app served by uvicorn on a free port, over a freshly seeded SQLite file."""
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('live') / 'tip.db'}"}
-    subprocess.run([sys.executable, "-m", "seed"], env=env, check=True, capture_output=True)
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--log-level", "warning"], env=env
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("uvicorn did not start")
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    """The production command on a free port, over a freshly seeded SQLite file."""
+    folder = tmp_path_factory.mktemp("live")
+    url = f"sqlite:///{folder / 'tip.db'}"
+    subprocess.run([sys.executable, "-m", "seed", "--database-url", url], check=True, capture_output=True)
+    with serve(url, folder / "server.log") as server:
+        yield server.base
 
 
 def test_docs_try_it_out_runs_a_request_and_shows_the_answer(live_app: str) -> None:

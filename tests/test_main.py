@@ -13,10 +13,16 @@ OPENAPI = app.openapi()
 OPERATIONS = [(path, method, op) for path, item in OPENAPI["paths"].items() for method, op in item.items()]
 
 
-def test_health_reports_the_data_version(client: TestClient, fixture_dir: Path) -> None:
+def test_health_answers_without_the_database(client: TestClient) -> None:
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "data_version": data_version(fixture_dir)}
+    assert response.json() == {"status": "ok", "version": app.version}
+
+
+def test_ready_reports_the_data_version_served(client: TestClient, fixture_dir: Path) -> None:
+    response = client.get("/ready")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "data_version": data_version(fixture_dir)}
 
 
 def test_index_points_to_the_docs_meta_and_bulk_files(client: TestClient) -> None:
@@ -121,9 +127,9 @@ def test_every_route_is_get_only() -> None:
     assert methods == {"GET"}
 
 
-def test_every_operation_is_versioned_except_health() -> None:
+def test_every_operation_is_versioned_except_health_and_ready() -> None:
     paths = set(OPENAPI["paths"])
-    assert {p for p in paths if not p.startswith("/v1/")} == {"/health"}
+    assert {p for p in paths if not p.startswith("/v1/")} == {"/health", "/ready"}
 
 
 @pytest.mark.parametrize(("path", "method", "operation"), OPERATIONS, ids=[f"{m} {p}" for p, m, _ in OPERATIONS])
@@ -132,7 +138,7 @@ def test_every_operation_is_documented(path: str, method: str, operation: dict[s
     assert operation.get("description"), "description for API users"
     generated = operation["operationId"].split("_v1_")[0].replace("_", " ").title()
     assert operation.get("summary") and operation["summary"] != generated, "a written summary"
-    assert operation["operationId"].split("_")[0] in {"list", "get", "health"}
+    assert operation["operationId"].split("_")[0] in {"list", "get", "health", "ready"}
     for parameter in operation.get("parameters", []):
         assert parameter.get("description") or parameter["in"] == "path", parameter["name"]
 

@@ -291,8 +291,13 @@ class RegionList(BaseModel):
 
 
 class Health(BaseModel):
-    status: str = Field(description="`ok` when the process answers and can read the database.", examples=["ok"])
-    data_version: str | None = Field(description="Null when the database holds no data yet.")
+    status: str = Field(description="`ok` whenever the process answers; the database is not asked.", examples=["ok"])
+    version: str = Field(description="The API's version.", examples=["1.0.0"])
+
+
+class Ready(BaseModel):
+    status: str = Field(description="`ready`: the database answers and holds a data version.", examples=["ready"])
+    data_version: str = Field(description="The data version being served.", examples=["3f9c2a1b7d4e"])
 
 
 class ProblemError(BaseModel):

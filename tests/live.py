@@ -1,0 +1,66 @@
+"""The production command (`python -m api`) as a real server on a free loopback port, for tests and benchmarks."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    base: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    exit: dict[str, float] = field(default_factory=dict)
+
+    def lines(self) -> list[dict[str, Any]]:
+        """Every log line, each parsed as JSON (a line that is not JSON fails the caller's test)."""
+        return [json.loads(line) for line in self.log.read_text().splitlines() if line.strip()]
+
+
+@contextmanager
+def serve(database_url: str, log: Path, workers: int = 1, **env: str) -> Iterator[Server]:
+    """Start `python -m api`, wait until /ready answers 200, and stop it with SIGTERM on exit."""
+    port = free_port()
+    settings = {"DATABASE_URL": database_url, "PORT": str(port), "WORKERS": str(workers), **env}
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "api"], env={**os.environ, **settings}, stdout=out,
+                                   stderr=subprocess.STDOUT)  # fmt: skip
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{server.base}/ready").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"python -m api did not become ready:\n{log.read_text()}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        try:
+            server.exit["code"] = process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            server.exit["code"] = process.wait()
+        server.exit["seconds"] = time.monotonic() - started

@@ -1,0 +1,166 @@
+"""The production command for real, on each database: several workers, a read-only role, a graceful stop,
+and a data update landing under load with every reader seeing the old data or the new, never a mix."""
+
+import csv
+import hashlib
+import shutil
+import signal
+import socket
+import threading
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from live import serve
+from sqlalchemy import Engine, func
+from sqlalchemy.exc import ProgrammingError
+from sqlmodel import select
+
+from api.db import make_engine, session_for
+from api.models import Placement
+from api.v1.meta import current_version
+from seed.loader import data_version, load
+
+READER = "tip_reader"
+URLS = [
+    "/ready", "/openapi.json", "/docs", "/v1/meta", "/v1/tiers", "/v1/regions", "/v1/reports", "/v1/reports/2024",
+    "/v1/placements?year=2024", "/v1/placements.csv?year=2024&region=AF", "/v1/placements?country=Burma&limit=5",
+    "/v1/countries?region=EAP", "/v1/countries/Ivory%20Coast", "/v1/changes?from=2012&to=2013", "/v1/downgrades",
+    "/v1/stats?region=WHA", "/v1/quality", "/v1/charts/countries/THA.svg", "/v1/bulk/placements.csv",
+    "/v1/bulk/datapackage.json",
+]  # fmt: skip
+
+
+def served_url(engine: Engine) -> str:
+    """The URL the API runs with: on PostgreSQL a role that may only read, as production should use."""
+    if engine.dialect.name != "postgresql":
+        return engine.url.render_as_string(hide_password=False)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{READER}') "
+            f"THEN CREATE ROLE {READER} LOGIN; END IF; END $$"
+        )
+        connection.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {READER}")
+        connection.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {READER}")
+    return engine.url.set(username=READER).render_as_string(hide_password=False)
+
+
+def fingerprint(base: str, path: str) -> tuple[str, int, str | None, str]:
+    response = httpx.get(base + path, headers={"Connection": "close"}, timeout=30)
+    return path, response.status_code, response.headers.get("etag"), hashlib.sha256(response.content).hexdigest()
+
+
+def test_two_workers_give_identical_answers_and_stop_cleanly(engine: Engine, tmp_path: Path) -> None:
+    load(engine)
+    with serve(served_url(engine), tmp_path / "server.log", workers=2) as server, ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda path: fingerprint(server.base, path), URLS * 15))
+    answers: dict[str, set[tuple[int, str | None, str]]] = defaultdict(set)
+    for path, *answer in results:
+        answers[path].add((answer[0], answer[1], answer[2]))
+    assert len(results) == 300
+    assert {path: len(seen) for path, seen in answers.items()} == dict.fromkeys(URLS, 1)
+    assert all(status == 200 for ((status, _, _),) in answers.values())
+    access = [line for line in server.lines() if line["logger"] == "api.access"]
+    assert len({line["pid"] for line in access if line["path"] != "/ready"}) == 2, "both workers answered"
+    assert len({line["request_id"] for line in access}) == len(access)
+    assert server.exit["code"] == 0
+    assert server.exit["seconds"] < 10
+
+
+@pytest.mark.postgres
+def test_the_read_only_role_can_serve_but_cannot_write(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no roles")
+    load(engine)
+    reader = make_engine(served_url(engine))
+    try:
+        with reader.connect() as connection:
+            assert connection.execute(select(func.count()).select_from(Placement)).scalar_one() > 4000
+            with pytest.raises(ProgrammingError, match="permission denied"):
+                connection.exec_driver_sql("DELETE FROM placement")
+    finally:
+        reader.dispose()
+
+
+def test_a_request_in_flight_finishes_when_the_server_is_stopped(engine: Engine, tmp_path: Path) -> None:
+    load(engine)
+    with serve(served_url(engine), tmp_path / "server.log") as server:
+        expected = httpx.get(f"{server.base}/v1/bulk/placements.json").content
+        port = int(server.base.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            client.sendall(b"GET /v1/bulk/placements.json HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+            server.process.terminate()
+            received = b"".join(iter(lambda: client.recv(65536), b""))
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200")
+    assert body == expected
+    # A single uvicorn process re-raises the SIGTERM it handled once it has finished shutting down.
+    assert server.exit["code"] in (0, -signal.SIGTERM)
+    assert "Finished server process" in {line["message"].split(" [")[0] for line in server.lines()}
+
+
+def without_latest_year(source: Path, target: Path) -> Path:
+    """The fixture dataset as it was before its latest report year (2010) was published."""
+    shutil.copytree(source, target)
+    (target / "placements" / "2010.csv").unlink()
+    for name in ("reports.csv", "gaps.csv"):
+        with (target / name).open() as f:
+            rows = list(csv.reader(f))
+        with (target / name).open("w", newline="") as f:
+            csv.writer(f).writerows(row for row in rows if row[0] != "2010")
+    return target
+
+
+def test_a_request_reads_one_snapshot_while_new_data_loads(engine: Engine, fixture_dir: Path, tmp_path: Path) -> None:
+    old = without_latest_year(fixture_dir, tmp_path / "old")
+    load(engine, old)
+    request = session_for(engine)
+    session = next(request)
+    try:
+        assert current_version(session) == data_version(old)
+        load(engine, fixture_dir)  # commits while the request above is half-way through
+        assert session.exec(select(func.count()).select_from(Placement)).one() == 8
+    finally:
+        request.close()
+    for next_request in session_for(engine):
+        assert current_version(next_request) == data_version(fixture_dir)
+        assert next_request.exec(select(func.count()).select_from(Placement)).one() == 11
+
+
+def test_a_new_report_year_loads_under_load_without_a_mixed_or_failed_answer(
+    engine: Engine, fixture_dir: Path, tmp_path: Path
+) -> None:
+    old = without_latest_year(fixture_dir, tmp_path / "old")
+    load(engine, old)
+    seen: list[tuple[int, str | None, int | None, int | None]] = []
+    done = threading.Event()
+    with serve(served_url(engine), tmp_path / "server.log", workers=2) as server:
+        before = httpx.get(f"{server.base}/v1/meta")
+
+        def read() -> None:
+            with httpx.Client(base_url=server.base) as client:
+                while not done.is_set():
+                    response = client.get("/v1/meta")
+                    body = response.json() if response.status_code == 200 else {}
+                    seen.append((response.status_code, body.get("data_version"), body.get("latest_report_year"),
+                                 body.get("placements")))  # fmt: skip
+
+        readers = [threading.Thread(target=read) for _ in range(4)]
+        for thread in readers:
+            thread.start()
+        time.sleep(0.5)
+        load(engine, fixture_dir)
+        time.sleep(0.5)
+        done.set()
+        for thread in readers:
+            thread.join()
+        after = httpx.get(f"{server.base}/v1/meta", headers={"If-None-Match": before.headers["etag"]})
+    old_answer, new_answer = (200, data_version(old), 2006, 8), (200, data_version(fixture_dir), 2010, 11)
+    assert set(seen) == {old_answer, new_answer}
+    assert seen[-1] == new_answer
+    assert after.status_code == 200, "the old ETag no longer matches"
+    assert after.headers["etag"] != before.headers["etag"]
+    assert after.json()["data_version"] == data_version(fixture_dir)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 from live import serve
 from sqlalchemy import Engine, func
 from sqlalchemy.exc import ProgrammingError
@@ -25,6 +26,7 @@ from api.v1.meta import current_version
 from seed.loader import data_version, load
 
 READER = "tip_reader"
+COMPOSE = yaml.safe_load((Path(__file__).parent.parent / "compose.yaml").read_text())
 URLS = [
     "/ready", "/openapi.json", "/docs", "/v1/meta", "/v1/tiers", "/v1/regions", "/v1/reports", "/v1/reports/2024",
     "/v1/placements?year=2024", "/v1/placements.csv?year=2024&region=AF", "/v1/placements?country=Burma&limit=5",
@@ -35,16 +37,18 @@ URLS = [
 
 
 def served_url(engine: Engine) -> str:
-    """The URL the API runs with: on PostgreSQL a role that may only read, as production should use."""
+    """The URL the API runs with. On PostgreSQL: the read-only role, made by compose.yaml's own SQL (call this
+    before the tables are created, as in a new deployment, so its default privileges cover them)."""
     if engine.dialect.name != "postgresql":
         return engine.url.render_as_string(hide_password=False)
+    sql = COMPOSE["configs"]["create-reader"]["content"]
+    sql = sql.replace("tip_owner", str(engine.url.username)).replace(" PASSWORD '${READER_PASSWORD}'", "")
+    sql = sql.replace("DATABASE tip TO", f"DATABASE {engine.url.database} TO")
     with engine.begin() as connection:
-        connection.exec_driver_sql(
-            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{READER}') "
-            f"THEN CREATE ROLE {READER} LOGIN; END IF; END $$"
-        )
-        connection.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {READER}")
-        connection.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {READER}")
+        exists = connection.exec_driver_sql(f"SELECT 1 FROM pg_roles WHERE rolname = '{READER}'").first()
+        for statement in filter(None, (part.strip() for part in sql.split(";"))):
+            if not (exists and statement.startswith("CREATE ROLE")):
+                connection.exec_driver_sql(statement)
     return engine.url.set(username=READER).render_as_string(hide_password=False)
 
 
@@ -54,8 +58,9 @@ def fingerprint(base: str, path: str) -> tuple[str, int, str | None, str]:
 
 
 def test_two_workers_give_identical_answers_and_stop_cleanly(engine: Engine, tmp_path: Path) -> None:
+    url = served_url(engine)
     load(engine)
-    with serve(served_url(engine), tmp_path / "server.log", workers=2) as server, ThreadPoolExecutor(8) as pool:
+    with serve(url, tmp_path / "server.log", workers=2) as server, ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda path: fingerprint(server.base, path), URLS * 15))
     answers: dict[str, set[tuple[int, str | None, str]]] = defaultdict(set)
     for path, *answer in results:
@@ -74,8 +79,9 @@ def test_two_workers_give_identical_answers_and_stop_cleanly(engine: Engine, tmp
 def test_the_read_only_role_can_serve_but_cannot_write(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite has no roles")
+    reader_url = served_url(engine)
     load(engine)
-    reader = make_engine(served_url(engine))
+    reader = make_engine(reader_url)
     try:
         with reader.connect() as connection:
             assert connection.execute(select(func.count()).select_from(Placement)).scalar_one() > 4000
@@ -86,8 +92,9 @@ def test_the_read_only_role_can_serve_but_cannot_write(engine: Engine) -> None:
 
 
 def test_a_request_in_flight_finishes_when_the_server_is_stopped(engine: Engine, tmp_path: Path) -> None:
+    url = served_url(engine)
     load(engine)
-    with serve(served_url(engine), tmp_path / "server.log") as server:
+    with serve(url, tmp_path / "server.log") as server:
         expected = httpx.get(f"{server.base}/v1/bulk/placements.json").content
         port = int(server.base.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port)) as client:
@@ -134,10 +141,11 @@ def test_a_new_report_year_loads_under_load_without_a_mixed_or_failed_answer(
     engine: Engine, fixture_dir: Path, tmp_path: Path
 ) -> None:
     old = without_latest_year(fixture_dir, tmp_path / "old")
+    url = served_url(engine)
     load(engine, old)
     seen: list[tuple[int, str | None, int | None, int | None]] = []
     done = threading.Event()
-    with serve(served_url(engine), tmp_path / "server.log", workers=2) as server:
+    with serve(url, tmp_path / "server.log", workers=2) as server:
         before = httpx.get(f"{server.base}/v1/meta")
 
         def read() -> None:
@@ -164,3 +172,37 @@ def test_a_new_report_year_loads_under_load_without_a_mixed_or_failed_answer(
     assert after.status_code == 200, "the old ETag no longer matches"
     assert after.headers["etag"] != before.headers["etag"]
     assert after.json()["data_version"] == data_version(fixture_dir)
+
+
+@pytest.mark.postgres
+def test_losing_the_database_gives_quick_503s_and_the_api_recovers_by_itself(engine: Engine, tmp_path: Path) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to lose")
+    url = served_url(engine)
+    load(engine)
+
+    def cut(access: bool) -> None:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"ALTER ROLE {READER} {'LOGIN' if access else 'NOLOGIN'}")
+            if not access:
+                connection.exec_driver_sql(
+                    f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{READER}'"
+                )
+
+    with serve(url, tmp_path / "server.log", DB_CONNECT_TIMEOUT="2") as server:
+        try:
+            assert httpx.get(f"{server.base}/v1/tiers").status_code == 200
+            cut(access=False)
+            started = time.monotonic()
+            down = [httpx.get(f"{server.base}{path}", timeout=10) for path in ("/ready", "/v1/tiers", "/v1/meta")]
+            elapsed = time.monotonic() - started
+            health = httpx.get(f"{server.base}/health")
+        finally:
+            cut(access=True)
+        back = httpx.get(f"{server.base}/ready")
+    assert [r.status_code for r in down] == [503, 503, 503]
+    assert all(r.headers["content-type"] == "application/problem+json" and "retry-after" in r.headers for r in down)
+    assert all(READER not in r.text and "psycopg" not in r.text for r in down)
+    assert elapsed < 6
+    assert health.status_code == 200
+    assert back.status_code == 200

@@ -1,0 +1,91 @@
+"""The deployment files: the Dockerfile passes hadolint and keeps its promises, compose.yaml wires a scale-out
+deployment from real settings, and the README documents every setting with its default."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from live import free_port, serve
+
+from api.config import Settings
+from api.db import make_engine
+from seed.loader import load
+
+ROOT = Path(__file__).parent.parent
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+FINAL_STAGE = DOCKERFILE.rsplit("\nFROM ", 1)[1]
+COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
+SETTINGS = {name.upper() for name in Settings.model_fields}
+
+
+def test_the_dockerfile_passes_hadolint() -> None:
+    hadolint = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
+    result = subprocess.run([hadolint, "--failure-threshold", "info", "Dockerfile"], cwd=ROOT, capture_output=True,
+                            text=True)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_image_is_pinned_slim_non_root_and_serves_the_production_command() -> None:
+    bases = re.findall(r"^FROM (\S+)", DOCKERFILE, flags=re.M)
+    assert len(bases) == 2, "a build stage and a final stage"
+    assert all(re.fullmatch(r"python:\d+\.\d+\.\d+-slim-\w+", base) for base in bases), bases
+    assert re.search(r"^USER 10001:10001$", FINAL_STAGE, flags=re.M)
+    assert "HEALTHCHECK" in FINAL_STAGE
+    assert not re.search(r"apt-get|gcc|build-essential|pip install", FINAL_STAGE), "no build tools in the final image"
+    assert FINAL_STAGE.rstrip().endswith('CMD ["python", "-m", "api"]')
+
+
+def _healthcheck() -> list[str]:
+    command = re.search(r"HEALTHCHECK .*?CMD (\[.*?\])\n", DOCKERFILE, flags=re.S)
+    assert command is not None
+    program, *arguments = json.loads(command.group(1))
+    assert program == "python"
+    return [sys.executable, *arguments]
+
+
+def test_the_healthcheck_command_passes_on_a_live_server_and_fails_without_one(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'tip.db'}"
+    engine = make_engine(url)
+    load(engine)
+    engine.dispose()
+    with serve(url, tmp_path / "server.log") as server:
+        port = server.base.rsplit(":", 1)[1]
+        alive = subprocess.run(_healthcheck(), env={"PORT": port}, capture_output=True, timeout=10)
+    dead = subprocess.run(_healthcheck(), env={"PORT": str(free_port())}, capture_output=True, timeout=10)
+    assert alive.returncode == 0, alive.stderr
+    assert dead.returncode != 0
+
+
+def test_compose_migrates_once_then_starts_read_only_replicas() -> None:
+    services = COMPOSE["services"]
+    assert services["seed"]["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert services["api"]["depends_on"] == {"seed": {"condition": "service_completed_successfully"}}
+    assert services["api"]["deploy"]["replicas"] >= 2
+    assert services["seed"]["environment"]["DATABASE_URL"].startswith("postgresql://tip_owner:")
+    assert services["api"]["environment"]["DATABASE_URL"].startswith("postgresql://tip_reader:")
+    assert "GRANT SELECT ON TABLES TO tip_reader" in COMPOSE["configs"]["create-reader"]["content"]
+    assert "INSERT" not in COMPOSE["configs"]["create-reader"]["content"]
+
+
+@pytest.mark.parametrize("service", ["seed", "api"])
+def test_compose_sets_only_real_settings(service: str) -> None:
+    assert set(COMPOSE["services"][service]["environment"]) <= SETTINGS
+
+
+def test_compose_gives_a_stopping_replica_more_time_than_its_graceful_shutdown() -> None:
+    grace = int(COMPOSE["services"]["api"]["stop_grace_period"].removesuffix("s"))
+    assert grace > Settings().shutdown_timeout
+
+
+def test_the_readme_documents_every_setting_with_its_default() -> None:
+    readme = (ROOT / "README.md").read_text()
+    rows = dict(re.findall(r"^\| `([A-Z_]+)` \| `([^`]*)` \|", readme, flags=re.M))
+    assert set(rows) == SETTINGS
+    defaults = Settings().model_dump()
+    for name, documented in rows.items():
+        assert documented == str(defaults[name.lower()]).replace("True", "true").replace("False", "false"), name

@@ -1,14 +1,23 @@
-"""HTTP caching for a read-only API: ETag, Last-Modified, Cache-Control, 304 answers, and HEAD wherever GET works."""
+"""HTTP caching for a read-only API: ETag, Last-Modified, Cache-Control, 304 answers, HEAD wherever GET works,
+and a store of whole answers per data version, so a repeated request never reaches the database or FastAPI."""
 
 import hashlib
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Headers a 304 keeps (RFC 9110 15.4.5); the rest describe a body it does not have.
 _KEEP_ON_304 = {"cache-control", "etag", "expires", "last-modified", "vary", "date", "content-location"}
+
+Key = tuple[str, bytes, str, bool]
 
 
 def make_etag(version: str, scope: Scope, content_type: str, content_encoding: str) -> str:
@@ -29,31 +38,119 @@ def _not_modified(request: Headers, etag: str, last_modified: Any) -> bool:
     return False
 
 
-class HTTPCache:
-    """Wraps the app outside gzip, so the ETag can tell a gzipped body from a plain one."""
+@dataclass
+class Answer:
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    etag: str
+    last_modified: Any
 
-    def __init__(self, app: ASGIApp, max_age: int) -> None:
+
+class Store:
+    """Whole 200 answers of one data version, least recently used dropped first once over the byte budget."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget, self.size, self.version = budget, 0, ""
+        self.answers: OrderedDict[Key, Answer] = OrderedDict()
+
+    def get(self, version: str, key: Key) -> Answer | None:
+        if version != self.version:
+            return None
+        answer = self.answers.get(key)
+        if answer is not None:
+            self.answers.move_to_end(key)
+        return answer
+
+    def put(self, version: str, key: Key, answer: Answer) -> None:
+        if version != self.version:
+            self.answers.clear()
+            self.size, self.version = 0, version
+        if len(answer.body) > self.budget // 4 or key in self.answers:
+            return
+        self.answers[key] = answer
+        self.size += len(answer.body)
+        while self.size > self.budget:
+            self.size -= len(self.answers.popitem(last=False)[1].body)
+
+
+class HTTPCache:
+    """Wraps the app outside gzip, so the ETag can tell a gzipped body from a plain one.
+
+    `read_version` gives the database's data version (None when it cannot be read); it is asked at most every
+    `check_interval` seconds, so an answer stored under the previous version stops being served within that
+    time of a new load, on every worker.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_age: int,
+        read_version: Callable[[], str | None] | None = None,
+        store_bytes: int = 0,
+        check_interval: float = 1.0,
+    ) -> None:
         self.app, self.cache_control = app, f"public, max-age={max_age}"
+        self.read_version, self.check_interval = read_version, check_interval
+        self.store = Store(store_bytes) if store_bytes > 0 and read_version else None
+        self.version: str | None = None
+        self.checked = -float("inf")
+        # Requests being answered for the first time, by key: identical requests wait for that answer.
+        self.pending: dict[Key, anyio.Event] = {}
+
+    async def current_version(self) -> str | None:
+        assert self.read_version is not None
+        now = time.monotonic()
+        if now - self.checked >= self.check_interval:
+            self.version = await anyio.to_thread.run_sync(self.read_version)
+            self.checked = now
+        return self.version
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
         head = scope["method"] == "HEAD"
-        state = scope.setdefault("state", {})
+        scope.setdefault("state", {})
         if head:
             scope = dict(scope, method="GET")
         request = Headers(scope=scope)
+        accept = request.get("accept", "")
+        key: Key = (
+            scope["path"],
+            scope.get("query_string", b""),
+            "" if accept == "*/*" else accept,
+            "gzip" in request.get("accept-encoding", ""),
+        )
+        version = await self.current_version() if self.store is not None else None
+        if version and self.store is not None:
+            if (first := self.pending.get(key)) is not None:
+                await first.wait()
+            if (answer := self.store.get(version, key)) is not None:
+                await self._replay(answer, request, head, send)
+                return
+            self.pending.setdefault(key, anyio.Event())
+        try:
+            await self._answer(scope, receive, send, request, head, key, version)
+        finally:
+            if (event := self.pending.pop(key, None)) is not None:
+                event.set()
+
+    async def _answer(
+        self, scope: Scope, receive: Receive, send: Send, request: Headers, head: bool, key: Key, version: str | None
+    ) -> None:
+        state = scope["state"]
         suppress_body = head
+        recorded: Answer | None = None
+        chunks: list[bytes] = []
 
         async def send_cached(message: Message) -> None:
-            nonlocal suppress_body
+            nonlocal suppress_body, recorded
             if message["type"] == "http.response.start":
-                version = state.get("data_version")
-                if message["status"] == 200 and version:
+                answered_with = state.get("data_version")
+                if message["status"] == 200 and answered_with:
                     headers = MutableHeaders(scope=message)
                     etag = make_etag(
-                        version, scope, headers.get("content-type", ""), headers.get("content-encoding", "")
+                        answered_with, scope, headers.get("content-type", ""), headers.get("content-encoding", "")
                     )
                     last_modified = state.get("last_modified")
                     headers["ETag"] = etag
@@ -61,15 +158,36 @@ class HTTPCache:
                     if last_modified is not None:
                         headers["Last-Modified"] = format_datetime(last_modified, usegmt=True)
                     headers.add_vary_header("Accept")
+                    if answered_with == version:
+                        recorded = Answer(list(message["headers"]), b"", etag, last_modified)
                     if _not_modified(request, etag, last_modified):
                         suppress_body = True
-                        kept = [(k, v) for k, v in message["headers"] if k.decode("latin-1").lower() in _KEEP_ON_304]
-                        message = {"type": "http.response.start", "status": 304, "headers": kept}
+                        message = {"type": "http.response.start", "status": 304, "headers": _kept(message["headers"])}
                 await send(message)
-            elif message["type"] == "http.response.body" and suppress_body:
-                if not message.get("more_body", False):
+            elif message["type"] == "http.response.body":
+                if recorded is not None:
+                    chunks.append(message.get("body", b""))
+                more = message.get("more_body", False)
+                if not more and recorded is not None and self.store is not None and version:
+                    recorded.body = b"".join(chunks)
+                    self.store.put(version, key, recorded)
+                if not suppress_body:
+                    await send(message)
+                elif not more:
                     await send({"type": "http.response.body", "body": b"", "more_body": False})
             else:
                 await send(message)
 
         await self.app(scope, receive, send_cached)
+
+    async def _replay(self, answer: Answer, request: Headers, head: bool, send: Send) -> None:
+        if _not_modified(request, answer.etag, answer.last_modified):
+            await send({"type": "http.response.start", "status": 304, "headers": _kept(answer.headers)})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": list(answer.headers)})
+        await send({"type": "http.response.body", "body": b"" if head else answer.body})
+
+
+def _kept(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    return [(k, v) for k, v in headers if k.decode("latin-1").lower() in _KEEP_ON_304]

@@ -9,6 +9,10 @@ class Settings(BaseSettings):
     max_page_size: int = 5000
     # Seconds a browser or CDN may reuse an answer without asking; ETags make asking again cheap.
     cache_max_age: int = 300
+    # Each worker keeps whole answers of the current data version in memory, up to this many megabytes (0: off).
+    response_cache_mb: int = 32
+    # Seconds between two readings of the data version; a new load is served everywhere within this time.
+    version_check_interval: float = 1.0
 
     # Connection pool, per worker process: threads beyond size + overflow wait up to pool_timeout, then get a 503.
     db_pool_size: int = 5

@@ -1,4 +1,4 @@
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Generator
 from typing import Annotated, Any
 
 from fastapi import Depends
@@ -54,13 +54,15 @@ def reader(engine: Engine) -> Engine:
 engine = make_engine(settings.database_url)
 
 
-def session_for(engine: Engine) -> Iterator[Session]:
+def session_for(engine: Engine) -> Generator[Session]:
     with Session(reader(engine)) as session:
         yield session
 
 
-def get_session() -> Iterator[Session]:
-    yield from session_for(engine)
+async def get_session() -> AsyncIterator[Session]:
+    """Async so that FastAPI needs no thread hop to open and close it; a Session connects on its first query."""
+    with Session(reader(engine)) as session:
+        yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

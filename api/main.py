@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from api import errors, v1
 from api.caching import HTTPCache
 from api.config import settings
-from api.db import SessionDep, engine
+from api.db import SessionDep, engine, get_session, session_for
 from api.logs import RequestLog
 from api.v1.meta import current_version
 from api.v1.schemas import Health, Problem, Ready
@@ -56,6 +56,23 @@ ASSETS = Path(fastapi_offline.__file__).parent / "static"
 VERSION = "1.0.0"
 
 
+def read_version() -> str | None:
+    """The loaded data version, through the routes' own session dependency (so a test's database applies).
+
+    Any failure means "unknown": the store is bypassed and the route itself answers, with its own error.
+    """
+    try:
+        override = app.dependency_overrides.get(get_session)
+        sessions = override() if override else session_for(engine)
+        try:
+            version = current_version(next(sessions))
+        finally:
+            sessions.close()
+    except Exception:
+        return None
+    return None if version == "none" else version
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """On shutdown, after the last request in flight, hand the pooled connections back to the database."""
@@ -87,7 +104,13 @@ app.mount("/assets", StaticFiles(directory=ASSETS), name="assets")
 # Last added is outermost: the request log sees every answer; CORS labels every answer, including 304s;
 # caching sits outside gzip.
 app.add_middleware(GZipMiddleware, minimum_size=1000)
-app.add_middleware(HTTPCache, max_age=settings.cache_max_age)
+app.add_middleware(
+    HTTPCache,
+    max_age=settings.cache_max_age,
+    read_version=lambda: read_version(),
+    store_bytes=settings.response_cache_mb * 2**20,
+    check_interval=settings.version_check_interval,
+)
 app.add_middleware(
     CORSMiddleware,
     allow_origins=["*"],

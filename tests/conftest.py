@@ -1,4 +1,7 @@
 import os
+
+# One app serves many test databases in turn: read the data version on every request, never a second late.
+os.environ["VERSION_CHECK_INTERVAL"] = "0"
 import shutil
 from collections.abc import Iterator
 from pathlib import Path

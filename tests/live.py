@@ -39,8 +39,10 @@ def serve(database_url: str, log: Path, workers: int = 1, **env: str) -> Iterato
     """Start `python -m api`, wait until /ready answers 200, and stop it with SIGTERM on exit."""
     port = free_port()
     settings = {"DATABASE_URL": database_url, "PORT": str(port), "WORKERS": str(workers), **env}
+    # Production defaults, not the test run's own override of the version-check interval.
+    inherited = {k: v for k, v in os.environ.items() if k != "VERSION_CHECK_INTERVAL"}
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "api"], env={**os.environ, **settings}, stdout=out,
+        process = subprocess.Popen([sys.executable, "-m", "api"], env={**inherited, **settings}, stdout=out,
                                    stderr=subprocess.STDOUT)  # fmt: skip
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:

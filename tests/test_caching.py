@@ -131,3 +131,89 @@ def test_gzipped_bulk_csv_decompresses_to_the_plain_file(real_client: TestClient
     assert raw.headers["content-encoding"] == "gzip"
     assert isinstance(raw, httpx.Response)
     assert gzip.decompress(gzip.compress(plain)) == raw.content == plain
+
+
+# The store of whole answers: a repeated request is answered without FastAPI or any query but the version's.
+
+
+def _statements(engine):  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+def _queries(seen: list[str]) -> list[str]:
+    return [statement for statement in seen if statement != "BEGIN"]
+
+
+@pytest.mark.parametrize("path", [URL, URL + "&format=csv", "/v1/countries/Ivory%20Coast", "/v1/bulk/placements.csv"])
+def test_a_repeated_request_is_answered_from_the_store(client: TestClient, engine, path: str) -> None:  # type: ignore[no-untyped-def]
+    first = client.get(path)
+    seen = _statements(engine)
+    again = client.get(path)
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert {k: v for k, v in again.headers.items() if k != "x-request-id"} == {
+        k: v for k, v in first.headers.items() if k != "x-request-id"
+    }
+    assert len(_queries(seen)) == 1 and "dataset" in _queries(seen)[0], seen
+
+
+def test_the_store_answers_304_and_head_and_keeps_gzip_apart(real_client: TestClient, engine) -> None:  # type: ignore[no-untyped-def]
+    url = "/v1/placements?year=2024"
+    plain = real_client.get(url, headers={"Accept-Encoding": "identity"})
+    zipped = real_client.get(url, headers={"Accept-Encoding": "gzip"})
+    seen = _statements(engine)
+    conditional = real_client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["etag"]})
+    head = real_client.head(url, headers={"Accept-Encoding": "identity"})
+    again_plain = real_client.get(url, headers={"Accept-Encoding": "identity"})
+    assert conditional.status_code == 304 and conditional.content == b""
+    assert conditional.headers["etag"] == zipped.headers["etag"]
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == plain.headers["etag"]
+    assert "content-encoding" not in again_plain.headers and again_plain.content == plain.content
+    assert all("dataset" in statement for statement in _queries(seen)), "all three from the store"
+
+
+def test_a_new_data_version_is_never_answered_from_the_store(client: TestClient, engine, trends_dir) -> None:  # type: ignore[no-untyped-def]
+    from seed.loader import data_version, load
+
+    before = client.get("/v1/meta").json()["data_version"]
+    load(engine, trends_dir)
+    after = client.get("/v1/meta").json()["data_version"]
+    assert before != after == data_version(trends_dir)
+
+
+def test_the_store_drops_least_recently_used_answers_beyond_its_budget() -> None:
+    from api.caching import Answer, Store
+
+    store = Store(budget=100)
+    for name in "abcd":
+        store.put("v1", (name, b"", "", False), Answer([], b"x" * 25, '"e"', None))
+    assert store.get("v1", ("a", b"", "", False)) is not None  # a is now the most recently used
+    store.put("v1", ("e", b"", "", False), Answer([], b"x" * 25, '"e"', None))
+    assert store.get("v1", ("b", b"", "", False)) is None
+    assert store.size == 100
+    store.put("v1", ("big", b"", "", False), Answer([], b"x" * 26, '"e"', None))
+    assert store.get("v1", ("big", b"", "", False)) is None, "no answer over a quarter of the budget"
+    assert store.get("v2", ("a", b"", "", False)) is None, "another version never matches"
+
+
+def test_within_the_check_interval_a_worker_keeps_serving_the_version_it_read(
+    client: TestClient, engine, trends_dir, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from api.caching import HTTPCache
+    from api.main import app
+    from seed.loader import load
+
+    layer = app.middleware_stack
+    while not isinstance(layer, HTTPCache):
+        layer = layer.app  # type: ignore[union-attr]
+    monkeypatch.setattr(layer, "check_interval", 3600.0)
+    layer.checked = -float("inf")
+    old = client.get("/v1/meta")
+    load(engine, trends_dir)
+    assert client.get("/v1/meta").content == old.content, "the stored answer of the version last read"
+    layer.checked = -float("inf")  # the interval has passed
+    assert client.get("/v1/meta").json()["data_version"] != old.json()["data_version"]

@@ -28,8 +28,8 @@ def _query_parameters(dependant: Dependant) -> set[str]:
     return names
 
 
-def reject_unknown_parameters(request: Request) -> None:
-    """A misspelt filter (`?yaer=2024`) must fail loudly rather than quietly return everything."""
+async def reject_unknown_parameters(request: Request) -> None:
+    """A misspelt filter (`?yaer=2024`) must fail loudly rather than quietly return everything (async: no I/O)."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return

@@ -22,7 +22,7 @@ class Format(StrEnum):
     CSV = "csv"
 
 
-def output_format(
+async def output_format(
     request: Request,
     format: Annotated[
         Format | None,
@@ -32,7 +32,9 @@ def output_format(
         ),
     ] = None,
 ) -> Format:
-    """The URL decides first (`.csv`, then `format`), then the Accept header; JSON when nothing asks for CSV."""
+    """The URL decides first (`.csv`, then `format`), then the Accept header; JSON when nothing asks for CSV.
+
+    Async, as it does no I/O: FastAPI then runs it on the event loop instead of handing it to a thread."""
     if request.url.path.endswith(".csv"):
         if format is Format.JSON:
             raise InvalidParameter("format", "'json' contradicts the .csv path; drop one of them")

@@ -144,6 +144,16 @@ def _statements(engine):  # type: ignore[no-untyped-def]
     return seen
 
 
+def _cache_layer():  # type: ignore[no-untyped-def]
+    from api.caching import HTTPCache
+    from api.main import app
+
+    layer = app.middleware_stack
+    while not isinstance(layer, HTTPCache):
+        layer = layer.app  # type: ignore[union-attr]
+    return layer
+
+
 def _queries(seen: list[str]) -> list[str]:
     return [statement for statement in seen if statement != "BEGIN"]
 
@@ -203,13 +213,9 @@ def test_the_store_drops_least_recently_used_answers_beyond_its_budget() -> None
 def test_within_the_check_interval_a_worker_keeps_serving_the_version_it_read(
     client: TestClient, engine, trends_dir, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from api.caching import HTTPCache
-    from api.main import app
     from seed.loader import load
 
-    layer = app.middleware_stack
-    while not isinstance(layer, HTTPCache):
-        layer = layer.app  # type: ignore[union-attr]
+    layer = _cache_layer()
     monkeypatch.setattr(layer, "check_interval", 3600.0)
     layer.checked = -float("inf")
     old = client.get("/v1/meta")
@@ -217,3 +223,28 @@ def test_within_the_check_interval_a_worker_keeps_serving_the_version_it_read(
     assert client.get("/v1/meta").content == old.content, "the stored answer of the version last read"
     layer.checked = -float("inf")  # the interval has passed
     assert client.get("/v1/meta").json()["data_version"] != old.json()["data_version"]
+
+
+def test_identical_first_requests_wait_for_one_answer_instead_of_each_computing_it(
+    real_client: TestClient, engine
+) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    import httpx
+
+    from api.main import app
+
+    store = _cache_layer().store
+    store.answers.clear()  # answers of the same data version from the other database's run would serve it
+    store.size = 0
+    seen = _statements(engine)
+
+    async def together() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            return await asyncio.gather(*(client.get("/v1/bulk/placements.csv") for _ in range(8)))
+
+    answers = asyncio.run(together())
+    assert {r.status_code for r in answers} == {200}
+    assert len({r.content for r in answers}) == 1
+    assert sum("FROM placement" in statement for statement in seen) == 1, "computed once, seven waited"

@@ -208,3 +208,18 @@ def test_losing_the_database_gives_quick_503s_and_the_api_recovers_by_itself(eng
     assert elapsed < 6
     assert health.status_code == 200
     assert back.status_code == 200
+
+
+def test_the_workers_listening_socket_is_tcp_so_small_answers_are_not_held_for_a_delayed_ack() -> None:
+    import uvicorn
+    from live import free_port
+
+    from api.__main__ import tcp_socket
+
+    config = uvicorn.Config("api.main:app", host="127.0.0.1", port=free_port(), log_config=None)
+    sock = tcp_socket(config)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP, "asyncio sets TCP_NODELAY only on sockets that say TCP"
+        assert sock.get_inheritable()
+    finally:
+        sock.close()

@@ -168,7 +168,9 @@ class HTTPCache:
                 if recorded is not None:
                     chunks.append(message.get("body", b""))
                 more = message.get("more_body", False)
-                if not more and recorded is not None and self.store is not None and version:
+                if not more and recorded is not None:
+                    # Recorded only when answered with the version read above, so there is a store and a version.
+                    assert self.store is not None and version
                     recorded.body = b"".join(chunks)
                     self.store.put(version, key, recorded)
                 if not suppress_body:

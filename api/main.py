@@ -107,7 +107,7 @@ app.add_middleware(GZipMiddleware, minimum_size=1000)
 app.add_middleware(
     HTTPCache,
     max_age=settings.cache_max_age,
-    read_version=lambda: read_version(),
+    read_version=read_version,
     store_bytes=settings.response_cache_mb * 2**20,
     check_interval=settings.version_check_interval,
 )

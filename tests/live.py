@@ -35,34 +35,43 @@ class Server:
 
 
 @contextmanager
+def running(command: list[str], ready_url: str, log: Path, env: dict[str, str] | None = None,
+            cwd: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:  # fmt: skip
+    """Start a server, wait until `ready_url` answers 200, and stop it with SIGTERM on exit (killed after 30 s)."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(ready_url).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{command[0]} did not become ready:\n{log.read_text()}")
+            time.sleep(0.1)
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
 def serve(database_url: str, log: Path, workers: int = 1, **env: str) -> Iterator[Server]:
     """Start `python -m api`, wait until /ready answers 200, and stop it with SIGTERM on exit."""
     port = free_port()
     settings = {"DATABASE_URL": database_url, "PORT": str(port), "WORKERS": str(workers), **env}
     # Production defaults, not the test run's own override of the version-check interval.
     inherited = {k: v for k, v in os.environ.items() if k != "VERSION_CHECK_INTERVAL"}
-    with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "api"], env={**inherited, **settings}, stdout=out,
-                                   stderr=subprocess.STDOUT)  # fmt: skip
-    server = Server(f"http://127.0.0.1:{port}", process, log)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{server.base}/ready").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"python -m api did not become ready:\n{log.read_text()}")
-            time.sleep(0.1)
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "api"]
+    with running(command, f"{base}/ready", log, env={**inherited, **settings}) as process:
+        server = Server(base, process, log)
         yield server
-    finally:
-        started = time.monotonic()
-        process.send_signal(signal.SIGTERM)
-        try:
-            server.exit["code"] = process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            server.exit["code"] = process.wait()
-        server.exit["seconds"] = time.monotonic() - started
+        stopping = time.monotonic()
+    server.exit = {"code": float(process.returncode), "seconds": time.monotonic() - stopping}

@@ -252,7 +252,10 @@ def report(table: list[tuple[str, str, Result, float]], startup: float, seconds:
     print("\nratios (requests/s)")
     for scenario in [s.name for s in SCENARIOS[:-1]] + ["distinct-URL mix"]:
         ours = rps[("ours, 1 worker", scenario)]
-        line = f"  {scenario:<26} ours/Datasette {ours / rps[('Datasette', scenario)]:>6.1f}x"
+        theirs = rps[("Datasette", scenario)]
+        # A run shorter than Datasette's slowest answer can finish none of them.
+        ratio = f"{ours / theirs:>6.1f}x" if theirs else "   n/a"
+        line = f"  {scenario:<26} ours/Datasette {ratio}"
         if ("bare ASGI", scenario) in rps:
             line += f"   ours/bare ASGI {ours / rps[('bare ASGI', scenario)]:>5.0%}"
         print(line)

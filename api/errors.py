@@ -24,6 +24,12 @@ class NotFound(HTTPException):
         super().__init__(404, detail)
 
 
+def shown(value: object, limit: int = 60) -> str:
+    """A client's value quoted in a message, cut short: an error must not echo a 10 kB probe back."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 4]}...{text[-1]}"
+
+
 def problem(
     status: int, detail: str, errors: list[dict[str, str]] | None = None, headers: dict[str, str] | None = None
 ) -> JSONResponse:
@@ -41,7 +47,7 @@ def problem(
 def _validation_message(error: dict[str, Any]) -> str:
     message = str(error.get("msg", "is invalid"))
     if "input" in error and error.get("type") != "missing":
-        message = f"{error['input']!r}: {message[0].lower()}{message[1:]}"
+        message = f"{shown(error['input'])}: {message[0].lower()}{message[1:]}"
     return message
 
 

@@ -1,6 +1,9 @@
-"""Version 1 of the public API: every route module's router, behind one check for unknown parameters."""
+"""Version 1 of the public API: every route module's router, behind one check of what a request asks for."""
 
-from fastapi import APIRouter, Depends, Request
+from typing import Any, NamedTuple, get_args, get_origin
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi._compat import ModelField
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
@@ -20,26 +23,99 @@ from api.v1 import (
     tiers,
 )
 
-
-def _query_parameters(dependant: Dependant) -> set[str]:
-    names = {p.alias for p in dependant.query_params}
-    for sub in dependant.dependencies:
-        names |= _query_parameters(sub)
-    return names
+# Longer than any country name, code or filter value; a longer one is a mistake or a probe, and is not echoed whole.
+MAX_VALUE = 200
+MAX_QUERY = 4096
 
 
-async def reject_unknown_parameters(request: Request) -> None:
-    """A misspelt filter (`?yaer=2024`) must fail loudly rather than quietly return everything (async: no I/O)."""
+class RouteRules(NamedTuple):
+    known: frozenset[str]
+    repeatable: frozenset[str]
+    media_types: tuple[str, ...]
+
+
+def _query_fields(dependant: Dependant) -> list[ModelField]:
+    return [*dependant.query_params, *(f for sub in dependant.dependencies for f in _query_fields(sub))]
+
+
+def _takes_many(annotation: Any) -> bool:
+    return get_origin(annotation) in (list, set, tuple) or any(_takes_many(arg) for arg in get_args(annotation))
+
+
+_RULES: dict[int, RouteRules] = {}
+
+
+def _rules(route: APIRoute) -> RouteRules:
+    """Worked out on a route's first request, then kept (routes live as long as the app; they are unhashable)."""
+    if (known := _RULES.get(id(route))) is not None:
+        return known
+    fields = _query_fields(route.dependant)
+    if route.path.endswith(".csv"):
+        media_types: tuple[str, ...] = ("text/csv",)
+    else:
+        documented = route.responses.get(200, {}).get("content", {})
+        default = () if route.response_class is Response else ("application/json",)
+        media_types = (*default, *(t for t in documented if t not in default))
+    rules = _RULES[id(route)] = RouteRules(
+        known=frozenset(f.alias for f in fields),
+        repeatable=frozenset(f.alias for f in fields if _takes_many(f.field_info.annotation)),
+        media_types=media_types,
+    )
+    return rules
+
+
+def _quality(params: list[str]) -> float:
+    for param in params:
+        if param.startswith("q="):
+            try:
+                return float(param[2:])
+            except ValueError:
+                return 1.0
+    return 1.0
+
+
+def _accepts(accept: str, media_type: str) -> bool:
+    """RFC 9110 media ranges: `*/*`, `text/*` or the type itself, unless weighted `q=0` (refused).
+
+    A header with no media range at all is malformed and, as RFC 9110 allows, ignored."""
+    kind = media_type.split("/")[0]
+    ranges = [[part.strip() for part in item.split(";")] for item in accept.lower().split(",") if "/" in item]
+    return not ranges or any(r in ("*/*", f"{kind}/*", media_type) and _quality(params) > 0 for r, *params in ranges)
+
+
+async def check_request(request: Request) -> None:
+    """Fail loudly on what would otherwise be quietly misread: a misspelt filter (`?yaer=2024`) returning everything,
+    a second value where one counts, a value no name is that long, an `Accept` this endpoint cannot honour.
+
+    Async, as it does no I/O: FastAPI then runs it on the event loop instead of handing it to a thread."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    known = _query_parameters(route.dependant)
-    for name in request.query_params:
-        if name not in known:
-            allowed = ", ".join(sorted(known)) or "none"
+    rules = _rules(route)
+    query = request.scope.get("query_string", b"")
+    if len(query) > MAX_QUERY:
+        name = max(request.query_params.multi_items(), key=lambda item: len(item[1]))[0]
+        raise InvalidParameter(
+            name, f"the query string is {len(query)} bytes long; at most {MAX_QUERY} are accepted", status=414
+        )
+    for name, value in request.query_params.multi_items():
+        if name not in rules.known:
+            allowed = ", ".join(sorted(rules.known)) or "none"
             raise InvalidParameter(name, f"unknown query parameter; this endpoint takes: {allowed}", status=400)
+        if len(value) > MAX_VALUE:
+            raise InvalidParameter(name, f"the value is {len(value)} characters long; at most {MAX_VALUE} are accepted")
+    for name in rules.known - rules.repeatable:
+        if len(given := request.query_params.getlist(name)) > 1:
+            raise InvalidParameter(name, f"given {len(given)} times; this parameter takes one value", status=400)
+    accept = request.headers.get("accept")
+    if accept and not any(_accepts(accept, media_type) for media_type in rules.media_types):
+        raise InvalidParameter(
+            "Accept",
+            f"{accept[:MAX_VALUE]!r} matches nothing this endpoint serves: {', '.join(rules.media_types)}",
+            status=406,
+        )
 
 
-router = APIRouter(dependencies=[Depends(reject_unknown_parameters), Depends(meta.data_version)])
+router = APIRouter(dependencies=[Depends(check_request), Depends(meta.data_version)])
 for module in (reports, countries, placements, changes, downgrades, stats, charts, tiers, regions, meta, bulk, quality):
     router.include_router(module.router)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response
 from sqlmodel import col, select
 
 from api.db import SessionDep
-from api.errors import NotFound
+from api.errors import NotFound, shown
 from api.models import CoverageGap, Placement, Report
 from api.v1.countries import resolve_country
 from api.v1.regions import parse_regions
@@ -52,7 +52,7 @@ def get_country_chart(session: SessionDep, code: str) -> Response:
     """
     country = resolve_country(session, code)
     if country is None:
-        raise NotFound(f"No country goes by {code!r}; try /v1/countries?q=... to search names.")
+        raise NotFound(f"No country goes by {shown(code)}; try /v1/countries?q=... to search names.")
     tiers = dict(session.exec(select(Placement.year, Placement.tier).where(Placement.iso3 == country.iso3)).all())
     gaps = set(session.exec(select(CoverageGap.year).where(CoverageGap.iso3 == country.iso3)).all())
     years = _years(session)

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, Response
 from sqlmodel import Session, col, func, or_, select
 
 from api.db import SessionDep
-from api.errors import NotFound
+from api.errors import NotFound, shown
 from api.models import Country, CountryAlias, CoverageGap, Placement, Report, Tier
 from api.moves import direction
 from api.names import name_key
@@ -100,7 +100,7 @@ def get_country(session: SessionDep, code: str) -> CountryDetail:
     """One country's full placement history, oldest first; `code` may be ISO3, ISO2 or any name, e.g. `Ivory Coast`."""
     country = resolve_country(session, code)
     if country is None:
-        raise NotFound(f"No country goes by {code!r}; try /v1/countries?q=... to search names.")
+        raise NotFound(f"No country goes by {shown(code)}; try /v1/countries?q=... to search names.")
     rows = session.exec(
         select(Placement, Tier.label)
         .join(Tier, col(Tier.code) == Placement.tier)

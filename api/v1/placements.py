@@ -112,7 +112,8 @@ def list_placements(
             "CSV holds every matching row unless you set a limit.",
         ),
     ] = None,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip.")] = 0,
+    # Bounded so that a huge number is a 422, not an integer the database cannot hold.
+    offset: Annotated[int, Query(ge=0, le=10**9, description="Rows to skip.")] = 0,
 ) -> PlacementPage | Response:
     """Every placement as one flat row per country per report year, ordered by year then ISO3 code.
 

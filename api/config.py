@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     db_connect_timeout: int = 5
     db_pool_recycle: int = 1800
 
+    # Requests per client address per window (0: no limit). The address is X-Forwarded-For only from TRUSTED_PROXIES.
+    rate_limit: int = 600
+    rate_limit_window: int = 60
+    # Redis shared by every worker and replica for the rate limit (redis://host:6379/0); empty: each process counts.
+    redis_url: str = ""
+
     # `python -m api`, the production server.
     host: str = "127.0.0.1"
     port: int = 8000

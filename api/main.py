@@ -19,6 +19,8 @@ from api.caching import HTTPCache
 from api.config import settings
 from api.db import SessionDep, engine, get_session, session_for
 from api.logs import RequestLog
+from api.ratelimit import RateLimit, counter_for
+from api.security import SecurityHeaders, page_policy
 from api.v1.meta import current_version
 from api.v1.schemas import Health, Problem, Ready
 
@@ -73,11 +75,15 @@ def read_version() -> str | None:
     return None if version == "none" else version
 
 
+limiter = counter_for(settings.redis_url)
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """On shutdown, after the last request in flight, hand the pooled connections back to the database."""
+    """On shutdown, after the last request in flight, hand the pooled connections back to the database and Redis."""
     yield
     engine.dispose()
+    await limiter.close()
 
 
 app = FastAPI(
@@ -101,8 +107,8 @@ errors.install(app)
 app.include_router(v1.router, prefix="/v1")
 app.mount("/assets", StaticFiles(directory=ASSETS), name="assets")
 
-# Last added is outermost: the request log sees every answer; CORS labels every answer, including 304s;
-# caching sits outside gzip.
+# Last added is outermost: the request log sees every answer; every answer, refusals included, gets the security
+# and CORS headers; the rate limit counts answers from the store too; caching sits outside gzip.
 app.add_middleware(GZipMiddleware, minimum_size=1000)
 app.add_middleware(
     HTTPCache,
@@ -111,39 +117,46 @@ app.add_middleware(
     store_bytes=settings.response_cache_mb * 2**20,
     check_interval=settings.version_check_interval,
 )
+app.add_middleware(RateLimit, limit=settings.rate_limit, window=settings.rate_limit_window, counter=limiter)
 app.add_middleware(
     CORSMiddleware,
     allow_origins=["*"],
     allow_methods=["GET", "HEAD", "OPTIONS"],
     allow_headers=["*"],
     expose_headers=["ETag", "Last-Modified", "Link", "X-Total-Count", "Retry-After", "X-Request-ID",
-                    "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Deprecation", "Sunset"],
+                    "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy", "Deprecation",
+                    "Sunset"],
     max_age=86400,
 )  # fmt: skip
+app.add_middleware(SecurityHeaders)
 app.add_middleware(RequestLog)
 
 
 @app.get("/docs", include_in_schema=False)
 def swagger_ui_html(request: Request) -> HTMLResponse:
     root = request.scope.get("root_path", "")
-    return get_swagger_ui_html(
-        openapi_url=f"{root}{app.openapi_url}",
-        title=f"{app.title} — docs",
-        swagger_js_url=f"{root}/assets/swagger-ui-bundle.js",
-        swagger_css_url=f"{root}/assets/swagger-ui.css",
-        swagger_favicon_url=f"{root}/assets/favicon.png",
+    return page_policy(
+        get_swagger_ui_html(
+            openapi_url=f"{root}{app.openapi_url}",
+            title=f"{app.title} — docs",
+            swagger_js_url=f"{root}/assets/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}/assets/swagger-ui.css",
+            swagger_favicon_url=f"{root}/assets/favicon.png",
+        )
     )
 
 
 @app.get("/redoc", include_in_schema=False)
 def redoc_html(request: Request) -> HTMLResponse:
     root = request.scope.get("root_path", "")
-    return get_redoc_html(
-        openapi_url=f"{root}{app.openapi_url}",
-        title=f"{app.title} — reference",
-        redoc_js_url=f"{root}/assets/redoc.standalone.js",
-        redoc_favicon_url=f"{root}/assets/favicon.png",
-        with_google_fonts=False,
+    return page_policy(
+        get_redoc_html(
+            openapi_url=f"{root}{app.openapi_url}",
+            title=f"{app.title} — reference",
+            redoc_js_url=f"{root}/assets/redoc.standalone.js",
+            redoc_favicon_url=f"{root}/assets/favicon.png",
+            with_google_fonts=False,
+        )
     )
 
 
@@ -182,7 +195,7 @@ def index(request: Request) -> Any:
         "edition from 2001, each with its source."
     )
     if "text/html" in request.headers.get("accept", ""):
-        return HTMLResponse(LANDING.format(description=description, **links))
+        return page_policy(HTMLResponse(LANDING.format(description=description, **links)))
     endpoints = ("reports", "countries", "placements", "tiers", "regions", "meta")
     return {
         "name": "TIP Tiers API",

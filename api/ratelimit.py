@@ -1,0 +1,121 @@
+"""Requests per client address per time window: in this process, or shared by every worker through Redis."""
+
+import logging
+import math
+import time
+from typing import Protocol
+
+from redis import asyncio as aioredis
+from redis.exceptions import RedisError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import problem
+
+log = logging.getLogger("api.ratelimit")
+
+# Probes from a load balancer or supervisor must never be throttled into taking a healthy server out.
+EXEMPT = ("/health", "/ready")
+
+
+class Counter(Protocol):
+    async def hit(self, key: str, window: int) -> int | None:
+        """Count one request under `key` in the current window; the count so far, or None if unknown."""
+
+    async def close(self) -> None:
+        """Let go of connections, on shutdown."""
+
+
+class MemoryCounter:
+    """One worker's own counts: exact for a single process, per process when there are several."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.window = -1
+
+    async def hit(self, key: str, window: int) -> int:
+        # Keys carry their window's number, so a new window starts with an empty table.
+        current = int(time.time() // window)
+        if current != self.window:
+            self.counts.clear()
+            self.window = current
+        count = self.counts.get(key, 0) + 1
+        self.counts[key] = count
+        return count
+
+    async def close(self) -> None:
+        pass
+
+
+class RedisCounter:
+    """Counts shared by every worker and replica that points at the same Redis."""
+
+    def __init__(self, url: str, timeout: float = 0.5) -> None:
+        self.redis = aioredis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+
+    async def hit(self, key: str, window: int) -> int | None:
+        full_key = f"tip-tiers:ratelimit:{key}:{int(time.time() // window)}"
+        try:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.incr(full_key)
+                pipe.expire(full_key, window + 1)
+                count, _ = await pipe.execute()
+        except (RedisError, OSError) as exc:
+            # Fail open: an outage of the limiter's store must not become an outage of the API.
+            log.warning("rate limit store unavailable, not limiting: %s", exc)
+            return None
+        return int(count)
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+
+class RateLimit:
+    """At most `limit` requests per `window` seconds per client address, then a 429 problem until the window ends.
+
+    The address is the one the server resolved: uvicorn replaces it with X-Forwarded-For only when the
+    connection comes from a trusted proxy (`TRUSTED_PROXIES`), so a client cannot pick its own.
+    Every answer carries the IETF RateLimit headers, so a script can pace itself before it is refused.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int, window: int, counter: Counter) -> None:
+        self.app, self.limit, self.window, self.counter = app, limit, window, counter
+        self.policy = f"{limit};w={window}".encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.limit <= 0 or scope["path"] in EXEMPT:
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        count = await self.counter.hit(client[0] if client else "unknown", self.window)
+        if count is None:
+            await self.app(scope, receive, send)
+            return
+        reset = max(1, math.ceil(self.window - time.time() % self.window))
+        headers = [
+            (b"ratelimit-limit", str(self.limit).encode()),
+            (b"ratelimit-remaining", str(max(self.limit - count, 0)).encode()),
+            (b"ratelimit-reset", str(reset).encode()),
+            (b"ratelimit-policy", self.policy),
+        ]
+        if count > self.limit:
+            refusal = problem(
+                429,
+                f"More than {self.limit} requests in {self.window} s from your address; retry in {reset} s. "
+                "The bulk downloads (/v1/bulk/) hold everything in one request.",
+                headers={"Retry-After": str(reset)},
+            )
+            refusal.raw_headers += headers
+            await refusal(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *headers]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def counter_for(redis_url: str) -> Counter:
+    """Redis when a URL is configured (several workers share one budget), otherwise this process's memory."""
+    return RedisCounter(redis_url) if redis_url else MemoryCounter()

@@ -64,12 +64,20 @@ def test_the_healthcheck_command_passes_on_a_live_server_and_fails_without_one(t
 def test_compose_migrates_once_then_starts_read_only_replicas() -> None:
     services = COMPOSE["services"]
     assert services["seed"]["depends_on"] == {"db": {"condition": "service_healthy"}}
-    assert services["api"]["depends_on"] == {"seed": {"condition": "service_completed_successfully"}}
+    assert services["api"]["depends_on"] == {
+        "seed": {"condition": "service_completed_successfully"}, "redis": {"condition": "service_healthy"},
+    }  # fmt: skip
     assert services["api"]["deploy"]["replicas"] >= 2
     assert services["seed"]["environment"]["DATABASE_URL"].startswith("postgresql://tip_owner:")
     assert services["api"]["environment"]["DATABASE_URL"].startswith("postgresql://tip_reader:")
     assert "GRANT SELECT ON TABLES TO tip_reader" in COMPOSE["configs"]["create-reader"]["content"]
     assert "INSERT" not in COMPOSE["configs"]["create-reader"]["content"]
+
+
+def test_compose_replicas_share_one_rate_limit_count() -> None:
+    services = COMPOSE["services"]
+    assert services["api"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert services["redis"]["image"].startswith("redis:7.4.")
 
 
 @pytest.mark.parametrize("service", ["seed", "api"])

@@ -1,13 +1,17 @@
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, inspect
 from sqlmodel import Session, select
 
 from api.models import Dataset, Placement
 from seed.__main__ import main
-from seed.loader import SeedError, data_version, load, read_dataset
+from seed.loader import DATA_DIR, SeedError, data_version, load, read_dataset
 
 
 def copy_of(fixture_dir: Path, tmp_path: Path) -> Path:
@@ -108,3 +112,43 @@ def test_cli_refuses_bad_data_and_says_where(
     assert main(["--database-url", url, "--data-dir", str(bad)]) == 1
     assert "placements/2006.csv:6: tier '9'" in capsys.readouterr().err
     assert inspect(engine).get_table_names() == []
+
+
+# The seed command, killed by SIGKILL at the worst moment: every old row deleted and every new row written
+# inside its transaction, just before the commit.
+KILLED_BEFORE_COMMIT = """
+import os, signal, sys
+from sqlmodel import Session
+
+def die(session):
+    session.flush()
+    print("written, not committed", flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+Session.commit = die
+from seed.__main__ import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_seed_killed_halfway_leaves_the_previous_data_served(
+    engine: Engine, client: TestClient, fixture_dir: Path
+) -> None:
+    before = state(engine)
+    answer = client.get("/v1/placements.csv").text
+    url = engine.url.render_as_string(hide_password=False)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_BEFORE_COMMIT, "--database-url", url, "--data-dir", str(DATA_DIR), "--force"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL
+    assert "written, not committed" in killed.stdout
+    assert state(engine) == before == (data_version(fixture_dir), 11)
+    assert client.get("/v1/placements.csv").text == answer
+    assert client.get("/ready").json()["data_version"] == data_version(fixture_dir)
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+    # And the next run, not killed, loads the new data.
+    assert main(["--database-url", url, "--data-dir", str(DATA_DIR)]) == 0
+    assert state(engine)[0] == data_version(DATA_DIR)

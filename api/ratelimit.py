@@ -18,8 +18,9 @@ EXEMPT = ("/health", "/ready")
 
 
 class Counter(Protocol):
-    async def hit(self, key: str, window: int) -> int | None:
-        """Count one request under `key` in the current window; the count so far, or None if unknown."""
+    async def hit(self, key: str, current: int, window: int) -> int | None:
+        """Count one request under `key` in window number `current` (of `window` seconds); the count so far,
+        or None if unknown."""
 
     async def close(self) -> None:
         """Let go of connections, on shutdown."""
@@ -32,9 +33,8 @@ class MemoryCounter:
         self.counts: dict[str, int] = {}
         self.window = -1
 
-    async def hit(self, key: str, window: int) -> int:
-        # Keys carry their window's number, so a new window starts with an empty table.
-        current = int(time.time() // window)
+    async def hit(self, key: str, current: int, window: int) -> int:
+        # A new window starts with an empty table.
         if current != self.window:
             self.counts.clear()
             self.window = current
@@ -52,8 +52,8 @@ class RedisCounter:
     def __init__(self, url: str, timeout: float = 0.5) -> None:
         self.redis = aioredis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
 
-    async def hit(self, key: str, window: int) -> int | None:
-        full_key = f"tip-tiers:ratelimit:{key}:{int(time.time() // window)}"
+    async def hit(self, key: str, current: int, window: int) -> int | None:
+        full_key = f"tip-tiers:ratelimit:{key}:{current}"
         try:
             async with self.redis.pipeline(transaction=True) as pipe:
                 pipe.incr(full_key)
@@ -85,12 +85,14 @@ class RateLimit:
         if scope["type"] != "http" or self.limit <= 0 or scope["path"] in EXEMPT:
             await self.app(scope, receive, send)
             return
+        # One reading of the clock gives both the window counted in and the seconds until it ends.
+        now = time.time()
         client = scope.get("client")
-        count = await self.counter.hit(client[0] if client else "unknown", self.window)
+        count = await self.counter.hit(client[0] if client else "unknown", int(now // self.window), self.window)
         if count is None:
             await self.app(scope, receive, send)
             return
-        reset = max(1, math.ceil(self.window - time.time() % self.window))
+        reset = max(1, math.ceil(self.window - now % self.window))
         headers = [
             (b"ratelimit-limit", str(self.limit).encode()),
             (b"ratelimit-remaining", str(max(self.limit - count, 0)).encode()),

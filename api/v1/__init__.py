@@ -30,7 +30,7 @@ MAX_QUERY = 4096
 
 class RouteRules(NamedTuple):
     known: frozenset[str]
-    repeatable: frozenset[str]
+    single: frozenset[str]
     media_types: tuple[str, ...]
 
 
@@ -58,7 +58,7 @@ def _rules(route: APIRoute) -> RouteRules:
         media_types = (*default, *(t for t in documented if t not in default))
     rules = _RULES[id(route)] = RouteRules(
         known=frozenset(f.alias for f in fields),
-        repeatable=frozenset(f.alias for f in fields if _takes_many(f.field_info.annotation)),
+        single=frozenset(f.alias for f in fields if not _takes_many(f.field_info.annotation)),
         media_types=media_types,
     )
     return rules
@@ -74,13 +74,13 @@ def _quality(params: list[str]) -> float:
     return 1.0
 
 
-def _accepts(accept: str, media_type: str) -> bool:
+def _accepts(accept: str, media_types: tuple[str, ...]) -> bool:
     """RFC 9110 media ranges: `*/*`, `text/*` or the type itself, unless weighted `q=0` (refused).
 
     A header with no media range at all is malformed and, as RFC 9110 allows, ignored."""
-    kind = media_type.split("/")[0]
     ranges = [[part.strip() for part in item.split(";")] for item in accept.lower().split(",") if "/" in item]
-    return not ranges or any(r in ("*/*", f"{kind}/*", media_type) and _quality(params) > 0 for r, *params in ranges)
+    wanted = {r for r, *params in ranges if _quality(params) > 0}
+    return not ranges or any({"*/*", f"{t.split('/')[0]}/*", t} & wanted for t in media_types)
 
 
 async def check_request(request: Request) -> None:
@@ -104,11 +104,11 @@ async def check_request(request: Request) -> None:
             raise InvalidParameter(name, f"unknown query parameter; this endpoint takes: {allowed}", status=400)
         if len(value) > MAX_VALUE:
             raise InvalidParameter(name, f"the value is {len(value)} characters long; at most {MAX_VALUE} are accepted")
-    for name in rules.known - rules.repeatable:
+    for name in rules.single:
         if len(given := request.query_params.getlist(name)) > 1:
             raise InvalidParameter(name, f"given {len(given)} times; this parameter takes one value", status=400)
     accept = request.headers.get("accept")
-    if accept and not any(_accepts(accept, media_type) for media_type in rules.media_types):
+    if accept and not _accepts(accept, rules.media_types):
         raise InvalidParameter(
             "Accept",
             f"{accept[:MAX_VALUE]!r} matches nothing this endpoint serves: {', '.join(rules.media_types)}",

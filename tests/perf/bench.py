@@ -111,7 +111,11 @@ def run_wrk(wrk: str, url: str, seconds: float, connections: int, headers: tuple
         command += ["-H", header]
     if script:
         command += ["-s", str(script)]
-    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    return parse_wrk(subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout)
+
+
+def parse_wrk(out: str) -> Result:
+    """wrk's summary: rate, latency percentiles, and socket errors plus non-2xx/3xx answers as errors."""
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, flags=re.M))
     socket_errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non_2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import httpx
-from bench import UNREACHABLE_LIMIT, ensure_wrk
+from bench import UNREACHABLE_LIMIT, ensure_wrk, parse_wrk
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -101,22 +101,19 @@ def main() -> int:
                 samples.append((time.monotonic() - started, worker_rss_mb(server.process.pid)))
                 time.sleep(5)
             out = load.communicate()[0]
-    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p99 = re.search(r"^\s+99%\s+(\S+)", out, flags=re.M).group(1)  # type: ignore[union-attr]
+    result = parse_wrk(out)
     statuses = re.search(r"statuses: ok=(\d+) 4xx=(\d+) 5xx=(\d+)", out)
     ok, client, server_errors = map(int, statuses.groups())  # type: ignore[union-attr]
-    socket_errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     print(f"soak: {args.duration} s, {args.workers} workers, {args.connections} connections")
-    print(f"requests {requests:,} ({rate:,.0f}/s, p99 {p99}); 2xx/3xx {ok:,}, 4xx {client}, 5xx {server_errors}, "
-          f"socket errors {socket_errors}")  # fmt: skip
+    print(f"requests {result.requests:,} ({result.rps:,.0f}/s, p99 {result.p99:.0f} ms); 2xx/3xx {ok:,}, "
+          f"4xx {client}, 5xx {server_errors}, wrk errors (socket, non-2xx/3xx) {result.errors}")  # fmt: skip
     print("memory per worker (MB) every 5 s:")
     for at, sizes in samples:
         print(f"  {at:5.0f} s  " + "  ".join(f"{size:6.1f}" for size in sizes))
     first = next(sizes for at, sizes in samples if at >= args.duration / 2)
     growth = max((b - a for a, b in zip(first, samples[-1][1], strict=False)), default=0.0)
     print(f"largest rise of a worker over the second half: {growth:+.1f} MB (limit {args.max_growth_mb})")
-    failed = client or server_errors or socket_errors or ok != requests or growth > args.max_growth_mb
+    failed = client or server_errors or result.errors or ok != result.requests or growth > args.max_growth_mb
     print("soak: FAILED" if failed else "soak: passed")
     return 1 if failed else 0
 

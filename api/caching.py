@@ -94,15 +94,17 @@ class HTTPCache:
         self.store = Store(store_bytes) if store_bytes > 0 and read_version else None
         self.version: str | None = None
         self.checked = -float("inf")
-        # Requests being answered for the first time, by key: identical requests wait for that answer.
-        self.pending: dict[Key, anyio.Event] = {}
+        # Requests being answered for the first time, by key: identical requests wait for that answer. The event is
+        # made only when a second one arrives; most requests have no twin, and an event costs a backend lookup.
+        self.pending: dict[Key, anyio.Event | None] = {}
 
     async def current_version(self) -> str | None:
         assert self.read_version is not None
         now = time.monotonic()
         if now - self.checked >= self.check_interval:
-            self.version = await anyio.to_thread.run_sync(self.read_version)
+            # Set first: the requests arriving during the read keep the version they have instead of each reading.
             self.checked = now
+            self.version = await anyio.to_thread.run_sync(self.read_version)
         return self.version
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -123,12 +125,13 @@ class HTTPCache:
         )
         version = await self.current_version() if self.store is not None else None
         if version and self.store is not None:
-            if (first := self.pending.get(key)) is not None:
+            if key in self.pending:
+                first = self.pending[key] = self.pending[key] or anyio.Event()
                 await first.wait()
             if (answer := self.store.get(version, key)) is not None:
                 await self._replay(answer, request, head, send)
                 return
-            self.pending.setdefault(key, anyio.Event())
+            self.pending.setdefault(key, None)
         try:
             await self._answer(scope, receive, send, request, head, key, version)
         finally:

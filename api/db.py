@@ -1,4 +1,5 @@
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator, Generator, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends
@@ -66,3 +67,14 @@ async def get_session() -> AsyncIterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+@contextmanager
+def route_session(overrides: Mapping[Any, Any]) -> Iterator[Session]:
+    """A session as the routes would get one, a test's override of `get_session` included, for work outside a route."""
+    override = overrides.get(get_session)
+    sessions = override() if override else session_for(engine)
+    try:
+        yield next(sessions)
+    finally:
+        sessions.close()

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from api import errors, v1
 from api.caching import HTTPCache
 from api.config import settings
-from api.db import SessionDep, engine, get_session, session_for
+from api.db import SessionDep, engine, route_session
 from api.logs import RequestLog
 from api.ratelimit import RateLimit, counter_for
 from api.security import SecurityHeaders, page_policy
@@ -64,12 +64,8 @@ def read_version() -> str | None:
     Any failure means "unknown": the store is bypassed and the route itself answers, with its own error.
     """
     try:
-        override = app.dependency_overrides.get(get_session)
-        sessions = override() if override else session_for(engine)
-        try:
-            version = current_version(next(sessions))
-        finally:
-            sessions.close()
+        with route_session(app.dependency_overrides) as session:
+            version = current_version(session)
     except Exception:
         return None
     return None if version == "none" else version

@@ -102,3 +102,17 @@ def empty_client(engine: Engine) -> Iterator[TestClient]:
     """The app over a migrated database that holds no data yet."""
     migrate(engine)
     yield from _client(engine)
+
+
+@pytest.fixture
+def empty_store() -> None:
+    """Empty the answer store, which every test shares: an answer to the same URL and data version from an earlier
+    test would otherwise be served in place of the route."""
+    from api.caching import HTTPCache
+
+    layer = app.middleware_stack
+    while not isinstance(layer, HTTPCache):
+        layer = layer.app  # type: ignore[union-attr]
+    assert layer.store is not None
+    layer.store.answers.clear()
+    layer.store.size = 0

@@ -137,3 +137,72 @@ def test_placements_bad_parameters(client: TestClient, query: str, status: int, 
     assert [e["parameter"] for e in body["errors"]] == [parameter]
     assert words in body["errors"][0]["message"]
     assert body["detail"].startswith(f"{parameter}: ")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?year=2005&limit=2", "?country=Thailand&year_from=2006", "?tier=2wl,3&region=eur&basis=report",
+     "?year=2005&year=2010&offset=3", "?country=CIV&country=USA", "?year=2030"],
+)  # fmt: skip
+def test_placements_pages_are_the_bytes_pydantic_would_write(client: TestClient, query: str) -> None:
+    from api.v1.schemas import PlacementPage
+
+    response = client.get("/v1/placements" + query)
+    assert response.status_code == 200
+    assert response.content == PlacementPage.model_validate_json(response.content).model_dump_json().encode()
+
+
+def test_placements_snapshot_resolves_every_name_as_the_countries_lookup_does(real_client: TestClient, engine) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import Session, select
+
+    from api.models import Country, CountryAlias
+    from api.v1.countries import resolve_country
+    from api.v1.placements import load_snapshot
+
+    with Session(engine) as session:
+        snapshot = load_snapshot(session)
+        names = [a.alias for a in session.exec(select(CountryAlias))]
+        names += [code for c in session.exec(select(Country)) for code in (c.iso3, c.iso2, c.iso3.lower(), c.name)]
+        names += ["Atlantis", "XX", "ZZZ", " thailand ", "Cote d\u2019Ivoire", "KOREA, SOUTH", ""]
+        for name in names:
+            found = resolve_country(session, name)
+            assert snapshot.country(name) == (found.iso3 if found else None), name
+        assert len(snapshot.rows) == len(snapshot.json) == len(snapshot.csv) == 4229
+
+
+def test_placements_follow_a_new_load_and_never_mix_two(
+    client: TestClient, engine, trends_dir: Path, monkeypatch: pytest.MonkeyPatch, empty_store: None
+) -> None:  # type: ignore[no-untyped-def]
+    from api.config import settings
+    from seed.loader import load
+
+    before = client.get("/v1/placements").json()
+    monkeypatch.setattr(settings, "version_check_interval", 3600.0)
+    load(engine, trends_dir)
+    held = client.get("/v1/placements").json()
+    assert held == before, "within the interval: the snapshot last read, rows and version together"
+    monkeypatch.setattr(settings, "version_check_interval", 0.0)
+    after = client.get("/v1/placements").json()
+    assert after["meta"]["data_version"] == data_version(trends_dir) != before["meta"]["data_version"]
+    assert {row["iso3"] for row in after["data"]} != {row["iso3"] for row in before["data"]}
+    assert client.get("/v1/placements.csv").text.count("\n") == after["meta"]["total"] + 1
+
+
+def test_placements_keep_the_snapshot_held_while_the_database_is_down(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, empty_store: None
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from api.v1 import placements
+
+    before = client.get("/v1/placements")
+
+    def unreachable(overrides: object) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(placements, "route_session", unreachable)
+    during = client.get("/v1/placements?limit=50")
+    assert during.status_code == 200
+    assert during.json()["data"] == before.json()["data"]
+    assert during.json()["meta"]["data_version"] == before.json()["meta"]["data_version"]
+    assert "could not be re-read" in caplog.text

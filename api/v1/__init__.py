@@ -116,6 +116,11 @@ async def check_request(request: Request) -> None:
         )
 
 
-router = APIRouter(dependencies=[Depends(check_request), Depends(meta.data_version)])
-for module in (reports, countries, placements, changes, downgrades, stats, charts, tiers, regions, meta, bulk, quality):
-    router.include_router(module.router)
+# Every route reads the data version in its own transaction, except the placements list, which answers from a
+# snapshot that carries its own version.
+versioned = APIRouter(dependencies=[Depends(meta.data_version)])
+for module in (reports, countries, changes, downgrades, stats, charts, tiers, regions, meta, bulk, quality):
+    versioned.include_router(module.router)
+router = APIRouter(dependencies=[Depends(check_request)])
+router.include_router(placements.router)
+router.include_router(versioned)

@@ -5,20 +5,19 @@ from enum import Enum
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from api.db import SessionDep
 from api.v1.countries import list_countries
-from api.v1.formats import Format, fields, model_csv
+from api.v1.formats import Format, fields
 from api.v1.meta import LICENCE, DataVersion
-from api.v1.placements import all_placements, placement_rows
+from api.v1.placements import SnapshotDep, snapshot_csv
 from api.v1.reports import list_reports
 from api.v1.schemas import CountryOut, PlacementRow, ReportOut
 
 router = APIRouter(prefix="/bulk", tags=["bulk downloads"])
 
-_ROWS = TypeAdapter(list[PlacementRow])
 _TYPES = {int: "integer", str: "string", float: "number", bool: "boolean", datetime.date: "date"}
 
 
@@ -28,9 +27,9 @@ _TYPES = {int: "integer", str: "string", float: "number", bool: "boolean", datet
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
 )
-def get_bulk_placements_csv(session: SessionDep) -> Response:
+async def get_bulk_placements_csv(snapshot: SnapshotDep) -> Response:
     """The whole dataset as one CSV file: every placement, one row per country per year, at a stable URL."""
-    return model_csv(PlacementRow, placement_rows(session, all_placements()), "tip-placements.csv")
+    return snapshot_csv(snapshot, range(len(snapshot.rows)), "tip-placements.csv")
 
 
 @router.get(
@@ -39,10 +38,9 @@ def get_bulk_placements_csv(session: SessionDep) -> Response:
     response_class=Response,
     responses={200: {"content": {"application/json": {}}}},
 )
-def get_bulk_placements_json(session: SessionDep) -> Response:
+async def get_bulk_placements_json(snapshot: SnapshotDep) -> Response:
     """The whole dataset as one JSON array of placement rows (the same fields as the CSV), at a stable URL."""
-    body = _ROWS.dump_json(placement_rows(session, all_placements()))
-    return Response(body, media_type="application/json")
+    return Response(b"[" + b",".join(snapshot.json) + b"]", media_type="application/json")
 
 
 @router.get(

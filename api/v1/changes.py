@@ -9,7 +9,7 @@ from api.models import Country, CoverageGap, Placement, Report
 from api.moves import Direction, direction
 from api.v1.formats import CSV_RESPONSE, Format, FormatDep, model_csv
 from api.v1.meta import DataVersion
-from api.v1.regions import parse_regions
+from api.v1.regions import parse_regions, region_keys
 from api.v1.schemas import Change, ChangeList, ChangeMeta
 
 router = APIRouter(tags=["trends"])
@@ -76,7 +76,7 @@ def list_changes(
         from_year = earlier[-1]
     if from_year >= to_year:
         raise InvalidParameter("from", f"from ({from_year}) must be before to ({to_year})")
-    regions = parse_regions(region, session)
+    regions = parse_regions(region, region_keys(session))
     wanted = set(move or MOVES)
 
     placed: dict[int, dict[str, Placement]] = {from_year: {}, to_year: {}}

@@ -9,7 +9,7 @@ from api.db import SessionDep
 from api.errors import NotFound, shown
 from api.models import CoverageGap, Placement, Report
 from api.v1.countries import resolve_country
-from api.v1.regions import parse_regions
+from api.v1.regions import parse_regions, region_keys
 from api.v1.stats import ALL, tier_counts
 
 router = APIRouter(prefix="/charts", tags=["charts"])
@@ -111,7 +111,7 @@ def get_tiers_chart(
     ] = None,
 ) -> Response:
     """A stacked bar per edition: how many countries were on each tier, overall or in one region."""
-    area = ALL if region is None else parse_regions([region], session)[0]
+    area = ALL if region is None else parse_regions([region], region_keys(session))[0]
     table = tier_counts(session)
     years = [year for year in _years(session) if (year, area) in table]
     width, height, left, top, bottom = 760, 380, 50, 40, 300

@@ -11,7 +11,7 @@ from api.moves import direction
 from api.names import name_key
 from api.v1.formats import CSV_RESPONSE, Format, FormatDep, model_csv
 from api.v1.meta import DataVersion
-from api.v1.regions import parse_regions
+from api.v1.regions import parse_regions, region_keys
 from api.v1.schemas import CountryDetail, CountryList, CountryOut, CountryPlacement, CountrySummary, ListMeta, counts
 from api.watchlist import runs
 
@@ -79,7 +79,7 @@ def list_countries(
     Use it to find the code for a name (`?q=korea` finds both Koreas) or to list a region (`?region=EAP`).
     """
     query = select(Country)
-    if regions := parse_regions(region, session):
+    if regions := parse_regions(region, region_keys(session)):
         query = query.where(col(Country.region).in_(regions))
     if q is not None:
         matches = select(CountryAlias.iso3).where(col(CountryAlias.key).contains(name_key(q)))

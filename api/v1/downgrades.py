@@ -9,7 +9,7 @@ from api.db import SessionDep
 from api.models import Country, Placement
 from api.v1.formats import CSV_RESPONSE, Format, FormatDep, model_csv
 from api.v1.meta import DataVersion
-from api.v1.regions import parse_regions
+from api.v1.regions import parse_regions, region_keys
 from api.v1.schemas import ListMeta, RuleList, RuleRow, RuleStatus
 from api.watchlist import rule_events
 
@@ -49,7 +49,7 @@ def list_downgrades(
     go to Tier 3. `evidence` says whether the placement's note records it (`stated`) or it follows from the
     years on the list (`inferred`). Years with a known gap break a run.
     """
-    regions = parse_regions(region, session)
+    regions = parse_regions(region, region_keys(session))
     history: dict[str, dict[int, Placement]] = defaultdict(dict)
     for p in session.exec(select(Placement).order_by(col(Placement.year))):
         history[p.iso3][p.year] = p

@@ -1,19 +1,27 @@
-from collections.abc import Sequence
+import csv
+import datetime
+import io
+import logging
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
-from sqlmodel import Session, col, func, select
-from sqlmodel.sql.expression import SelectOfScalar
+import anyio.to_thread
+from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col, select
 
 from api.config import settings
-from api.db import SessionDep
+from api.db import get_session, route_session
 from api.errors import InvalidParameter
-from api.models import Country, CoverageGap, Placement, Report, Tier
-from api.v1.countries import resolve_country
-from api.v1.formats import CSV_RESPONSE, Format, FormatDep, csv_response, model_csv
-from api.v1.meta import DataVersion
-from api.v1.regions import parse_regions
+from api.models import Country, CountryAlias, CoverageGap, Dataset, Placement, Report, Tier
+from api.names import name_key
+from api.v1.formats import CSV_MEDIA_TYPE, CSV_RESPONSE, Format, FormatDep, columns, csv_response, csv_rows
+from api.v1.regions import parse_regions, region_keys
 from api.v1.schemas import Basis, PageLinks, PageMeta, PlacementPage, PlacementRow
 from api.v1.tiers import parse_tiers
 
@@ -50,30 +58,200 @@ def all_placements() -> Any:
     )
 
 
-def _wide(session: Session, rows: Sequence[PlacementRow], years: SelectOfScalar[int]) -> Response:
+@dataclass(frozen=True)
+class Snapshot:
+    """Every placement of one data version in memory, each row already serialized: a filter is a loop over a list,
+    a page is a join of bytes, and no request waits on the database."""
+
+    version: str
+    loaded_at: datetime.datetime | None
+    rows: list[PlacementRow]
+    json: list[bytes]
+    csv: list[str]
+    by_year: dict[int, list[int]]
+    by_country: dict[str, list[int]]
+    years: list[int]
+    gaps: dict[str, set[int]]
+    codes: dict[str, str]
+    aliases: dict[str, str]
+    regions: dict[str, str]
+
+    def country(self, name: str) -> str | None:
+        """`resolve_country` over the snapshot: ISO3, ISO2 or any alias, ignoring case, accents and punctuation."""
+        upper = name.strip().upper()
+        if len(upper) in (2, 3) and upper.isalpha() and upper in self.codes:
+            return self.codes[upper]
+        return self.aliases.get(name_key(name))
+
+
+def load_snapshot(session: Session) -> Snapshot:
+    """Read in one transaction, so the version and the rows are always of the same load."""
+    dataset = session.get(Dataset, 1)
+    rows = placement_rows(session, all_placements())
+    header = columns(PlacementRow)
+    by_year: dict[int, list[int]] = defaultdict(list)
+    by_country: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        by_year[row.year].append(i)
+        by_country[row.iso3].append(i)
+    gaps: dict[str, set[int]] = defaultdict(set)
+    for gap in session.exec(select(CoverageGap)):
+        gaps[gap.iso3].add(gap.year)
+    codes: dict[str, str] = {}
+    for country in session.exec(select(Country)):
+        codes[country.iso2] = codes[country.iso3] = country.iso3
+    return Snapshot(
+        version=dataset.version if dataset else "none",
+        loaded_at=dataset.loaded_at.replace(tzinfo=dataset.loaded_at.tzinfo or datetime.UTC) if dataset else None,
+        rows=rows,
+        json=[_ROW_JSON(row) for row in rows],
+        csv=[_csv_line(header, row) for row in rows],
+        by_year=by_year,
+        by_country=by_country,
+        years=list(session.exec(select(Report.year).order_by(col(Report.year)))),
+        gaps=gaps,
+        codes=codes,
+        aliases={alias.key: alias.iso3 for alias in session.exec(select(CountryAlias))},
+        regions=region_keys(session),
+    )
+
+
+_ROW_JSON = PlacementRow.__pydantic_serializer__.to_json
+
+
+def _csv_line(header: list[str], row: PlacementRow) -> str:
+    buffer = io.StringIO()
+    csv.DictWriter(buffer, fieldnames=header, extrasaction="ignore").writerow(next(csv_rows([row])))
+    return buffer.getvalue()
+
+
+@dataclass
+class _Held:
+    # The test's override of get_session the snapshot was read through; None in production.
+    source: object
+    read_at: float
+    # When a request last set out to re-read the version: the others meanwhile keep this snapshot.
+    checked: float
+    snapshot: Snapshot
+
+
+_held: _Held | None = None
+_loading = threading.Lock()
+logger = logging.getLogger(__name__)
+
+
+def _refresh(overrides: Mapping[Any, Any], asked: float) -> _Held:
+    """In a worker thread: re-read the version, and the whole snapshot only when the version or the load changed."""
+    global _held
+    source = overrides.get(get_session)
+    with _loading, route_session(overrides) as session:
+        held = _held
+        if held is not None and held.source is source and held.read_at >= asked:
+            return held  # read by another request while this one waited
+        dataset = session.get(Dataset, 1)
+        same = (
+            held is not None
+            and held.source is source
+            and dataset is not None
+            and held.snapshot.loaded_at is not None
+            and (dataset.version, dataset.loaded_at.replace(tzinfo=None))
+            == (held.snapshot.version, held.snapshot.loaded_at.replace(tzinfo=None))
+        )
+        now = time.monotonic()
+        snapshot = held.snapshot if same and held else load_snapshot(session)
+        _held = _Held(source, now, now, snapshot)
+        return _held
+
+
+async def current_snapshot(request: Request) -> Snapshot:
+    """The snapshot of the loaded data, re-checked at most every VERSION_CHECK_INTERVAL seconds, as the answer
+    store is: a new load is served within that time, and every answer comes whole from one version.
+
+    Async, and with no session of its own: a request between two checks costs no thread hop and no connection."""
+    overrides = request.app.dependency_overrides
+    now = time.monotonic()
+    held = _held
+    if held is None or held.source is not overrides.get(get_session):
+        held = await anyio.to_thread.run_sync(_refresh, overrides, now)
+    elif now - held.checked >= settings.version_check_interval:
+        held.checked = now
+        try:
+            held = await anyio.to_thread.run_sync(_refresh, overrides, now)
+        except SQLAlchemyError as error:
+            # Stale if error: the rows last read are still whole and true to their version; /ready reports the outage.
+            logger.warning("placements: the data version could not be re-read (%s); serving the snapshot held", error)
+    snapshot = held.snapshot
+    if snapshot.loaded_at is not None:
+        request.state.data_version = snapshot.version
+        request.state.last_modified = snapshot.loaded_at
+    return snapshot
+
+
+SnapshotDep = Annotated[Snapshot, Depends(current_snapshot)]
+
+
+def _matching(
+    snapshot: Snapshot,
+    years: list[int],
+    year_from: int | None,
+    year_to: int | None,
+    tiers: list[str],
+    regions: list[str],
+    codes: list[str],
+    bases: list[str],
+) -> list[int]:
+    """Positions of the matching rows, in the documented order (year, then ISO3)."""
+    if codes:
+        candidates = sorted(i for code in set(codes) for i in snapshot.by_country.get(code, ()))
+    elif years:
+        candidates = [i for year in sorted(set(years)) for i in snapshot.by_year.get(year, ())]
+    else:
+        candidates = list(range(len(snapshot.rows)))
+    low, high = year_from or FIRST_YEAR, year_to or LAST_YEAR
+    wanted_years = set(years)
+    rows = snapshot.rows
+    return [
+        i
+        for i in candidates
+        if low <= (row := rows[i]).year <= high
+        and (not wanted_years or row.year in wanted_years)
+        and (not tiers or row.tier in tiers)
+        and (not regions or row.region in regions)
+        and (not bases or row.basis in bases)
+    ]
+
+
+def _wide(snapshot: Snapshot, matching: list[int], years: list[int]) -> Response:
     """One row per country, one column per report year, cells holding tier codes (`gap`: covered, tier unknown)."""
-    columns = [str(y) for y in session.exec(years).all()]
+    columns = [str(y) for y in years]
     countries: dict[str, dict[str, Any]] = {}
-    for row in rows:
+    for row in (snapshot.rows[i] for i in matching):
         countries.setdefault(row.iso3, {"iso3": row.iso3, "iso2": row.iso2, "country": row.country})[str(row.year)] = (
             row.tier.value
         )
-    for gap in session.exec(select(CoverageGap).where(col(CoverageGap.iso3).in_(countries))):
-        if str(gap.year) in columns:
-            countries[gap.iso3].setdefault(str(gap.year), GAP)
+    for iso3, cells in countries.items():
+        for year in snapshot.gaps.get(iso3, ()):
+            if str(year) in columns:
+                cells.setdefault(str(year), GAP)
     ordered = sorted(countries.values(), key=lambda c: c["iso3"])
     return csv_response(["iso3", "iso2", "country", *columns], ordered, "placements-wide.csv")
+
+
+def snapshot_csv(snapshot: Snapshot, matching: Iterable[int], filename: str) -> Response:
+    """The rows' CSV lines, written once per snapshot, under the header."""
+    header = io.StringIO()
+    csv.writer(header).writerow(columns(PlacementRow))
+    body = header.getvalue() + "".join(snapshot.csv[i] for i in matching)
+    return Response(body, media_type=CSV_MEDIA_TYPE, headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
 @router.get(
     "/placements", summary="Placements, filtered (JSON or CSV)", response_model=PlacementPage, responses=CSV_RESPONSE
 )
 @router.get("/placements.csv", response_model=PlacementPage, include_in_schema=False)
-def list_placements(
+async def list_placements(
     request: Request,
-    response: Response,
-    session: SessionDep,
-    version: DataVersion,
+    snapshot: SnapshotDep,
     output: FormatDep,
     year: Annotated[
         list[int] | None, Query(description="Report year; repeat for several (`year=2023&year=2024`).", examples=[2024])
@@ -123,60 +301,50 @@ def list_placements(
     Add `.csv` to the path (or `format=csv`) for a spreadsheet: every matching row, no paging;
     `layout=wide` makes it one row per country with a column per year.
     """
-    query = all_placements()
-    years = select(Report.year).order_by(col(Report.year))
+    # Async, and over the in-memory snapshot: no thread hop, no query.
     for value in year or []:
         if not FIRST_YEAR <= value <= LAST_YEAR:
             raise InvalidParameter("year", f"{value} is outside {FIRST_YEAR}-{LAST_YEAR}; the first report was in 2001")
-    if year:
-        query = query.where(col(Placement.year).in_(year))
-        years = years.where(col(Report.year).in_(year))
     if year_from is not None and year_to is not None and year_from > year_to:
         raise InvalidParameter("year_from", f"year_from ({year_from}) is after year_to ({year_to})")
-    if year_from is not None:
-        query = query.where(Placement.year >= year_from)
-        years = years.where(Report.year >= year_from)
-    if year_to is not None:
-        query = query.where(Placement.year <= year_to)
-        years = years.where(Report.year <= year_to)
-    if tiers := parse_tiers(tier):
-        query = query.where(col(Placement.tier).in_(tiers))
-    if regions := parse_regions(region, session):
-        query = query.where(col(Placement.region).in_(regions))
-    if country:
-        codes = []
-        for name in country:
-            found = resolve_country(session, name)
-            if found is None:
-                raise InvalidParameter("country", f"no country goes by {name!r}; see /v1/countries?q=...")
-            codes.append(found.iso3)
-        query = query.where(col(Placement.iso3).in_(codes))
-    if basis:
-        query = query.where(col(Placement.basis).in_([b.value for b in basis]))
+    tiers = parse_tiers(tier)
+    regions = parse_regions(region, snapshot.regions)
+    codes = []
+    for name in country or []:
+        found = snapshot.country(name)
+        if found is None:
+            raise InvalidParameter("country", f"no country goes by {name!r}; see /v1/countries?q=...")
+        codes.append(found)
     if layout is Layout.WIDE and output is not Format.CSV:
         raise InvalidParameter("layout", "'wide' is a CSV layout; use /v1/placements.csv?layout=wide")
     if layout is Layout.WIDE and (limit is not None or offset):
         raise InvalidParameter("limit", "the wide layout holds every matching country; drop limit and offset")
+    bases = [b.value for b in basis or []]
+    matching = _matching(snapshot, year or [], year_from, year_to, tiers, regions, codes, bases)
 
     if output is Format.CSV:
-        if limit is not None:
-            query = query.limit(limit)
-        rows = placement_rows(session, query.offset(offset))
         if layout is Layout.WIDE:
-            return _wide(session, rows, years)
-        return model_csv(PlacementRow, rows, "placements.csv")
+            low, high = year_from or FIRST_YEAR, year_to or LAST_YEAR
+            years = [y for y in snapshot.years if low <= y <= high and (not year or y in year)]
+            return _wide(snapshot, matching, years)
+        end = None if limit is None else offset + limit
+        return snapshot_csv(snapshot, matching[offset:end], "placements.csv")
 
     limit = limit or settings.default_page_size
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    data = placement_rows(session, query.limit(limit).offset(offset))
+    total = len(matching)
     next_url = str(request.url.include_query_params(offset=offset + limit)) if offset + limit < total else None
     prev_url = str(request.url.include_query_params(offset=max(offset - limit, 0))) if offset > 0 else None
-    links = [f'<{url}>; rel="{rel}"' for url, rel in ((next_url, "next"), (prev_url, "prev")) if url]
-    if links:
-        response.headers["Link"] = ", ".join(links)
-    response.headers["X-Total-Count"] = str(total)
-    return PlacementPage(
-        data=data,
-        meta=PageMeta(total=total, limit=limit, offset=offset, data_version=version),
-        links=PageLinks(self=str(request.url), next=next_url, prev=prev_url),
-    )
+    meta = PageMeta(total=total, limit=limit, offset=offset, data_version=snapshot.version)
+    links = PageLinks(self=str(request.url), next=next_url, prev=prev_url)
+    body = b"".join((
+        b'{"data":[', b",".join(snapshot.json[i] for i in matching[offset : offset + limit]),
+        b'],"meta":', _META_JSON(meta), b',"links":', _LINKS_JSON(links), b"}",
+    ))  # fmt: skip
+    headers = {"X-Total-Count": str(total)}
+    if link := ", ".join(f'<{url}>; rel="{rel}"' for url, rel in ((next_url, "next"), (prev_url, "prev")) if url):
+        headers["Link"] = link
+    return Response(body, media_type="application/json", headers=headers)
+
+
+_META_JSON = PageMeta.__pydantic_serializer__.to_json
+_LINKS_JSON = PageLinks.__pydantic_serializer__.to_json

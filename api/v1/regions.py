@@ -1,5 +1,7 @@
+from collections.abc import Mapping
+
 from fastapi import APIRouter, Response
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from api.db import SessionDep
 from api.errors import InvalidParameter
@@ -12,10 +14,14 @@ from api.v1.schemas import ListMeta, RegionCode, RegionList, RegionOut
 router = APIRouter(tags=["reference"])
 
 
-def parse_regions(values: list[str] | None, session: SessionDep) -> list[str]:
-    """Accept repeated or comma-separated bureau codes or labels, in any case ("eap", "East Asia and Pacific")."""
+def region_keys(session: Session) -> dict[str, str]:
+    """Every way to name a bureau, folded: its code and its label."""
     by_key: dict[str, str] = {name_key(code): code.value for code in RegionCode}
-    by_key |= {name_key(r.label): r.code for r in session.exec(select(Region)).all()}
+    return by_key | {name_key(r.label): r.code for r in session.exec(select(Region)).all()}
+
+
+def parse_regions(values: list[str] | None, by_key: Mapping[str, str]) -> list[str]:
+    """Accept repeated or comma-separated bureau codes or labels, in any case ("eap", "East Asia and Pacific")."""
     codes: list[str] = []
     for value in values or []:
         for part in value.split(","):

@@ -8,7 +8,7 @@ from api.db import SessionDep
 from api.models import Country, CoverageGap, Placement
 from api.v1.formats import CSV_RESPONSE, Format, FormatDep, model_csv
 from api.v1.meta import DataVersion
-from api.v1.regions import parse_regions
+from api.v1.regions import parse_regions, region_keys
 from api.v1.schemas import TIER_FIELDS, ListMeta, StatList, StatRow, TierShares, counts
 
 router = APIRouter(tags=["trends"])
@@ -51,7 +51,8 @@ def list_stats(
     One row per year for the whole report (`region=ALL`, the default) or per region (`region=AF&region=EAP`).
     Shares are percentages of the placements that year; a year's known gaps are not in them.
     """
-    wanted = [ALL] if not region else [ALL] * (ALL in region) + parse_regions([r for r in region if r != ALL], session)
+    named = [r for r in region or [] if r != ALL]
+    wanted = [ALL] if not region else [ALL] * (ALL in region) + parse_regions(named, region_keys(session))
     table = tier_counts(session)
     gaps: Counter[tuple[int, str]] = Counter()
     for year, area in session.exec(select(CoverageGap.year, Country.region).join(Country)):

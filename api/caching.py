@@ -38,12 +38,21 @@ def _not_modified(request: Headers, etag: str, last_modified: Any) -> bool:
     return False
 
 
+# What Python spends on one stored answer besides its bytes (key, headers list, objects), measured roughly.
+_OVERHEAD = 1024
+
+
 @dataclass
 class Answer:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     etag: str
     last_modified: Any
+
+    @property
+    def size(self) -> int:
+        """Bytes counted against the budget: the body, the headers and the bookkeeping, so small answers count too."""
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + _OVERHEAD
 
 
 class Store:
@@ -65,12 +74,12 @@ class Store:
         if version != self.version:
             self.answers.clear()
             self.size, self.version = 0, version
-        if len(answer.body) > self.budget // 4 or key in self.answers:
+        if answer.size > self.budget // 4 or key in self.answers:
             return
         self.answers[key] = answer
-        self.size += len(answer.body)
+        self.size += answer.size
         while self.size > self.budget:
-            self.size -= len(self.answers.popitem(last=False)[1].body)
+            self.size -= self.answers.popitem(last=False)[1].size
 
 
 class HTTPCache:

@@ -10,7 +10,8 @@ class Settings(BaseSettings):
     # Seconds a browser or CDN may reuse an answer without asking; ETags make asking again cheap.
     cache_max_age: int = 300
     # Each worker keeps whole answers of the current data version in memory, up to this many megabytes (0: off).
-    response_cache_mb: int = 32
+    # 16 keeps a worker under 150 MB at its peak (tests/perf/bench.py); the placements snapshot is apart from it.
+    response_cache_mb: int = 16
     # Seconds between two readings of the data version; a new load is served everywhere within this time.
     version_check_interval: float = 1.0
 

@@ -198,14 +198,17 @@ def test_a_new_data_version_is_never_answered_from_the_store(client: TestClient,
 def test_the_store_drops_least_recently_used_answers_beyond_its_budget() -> None:
     from api.caching import Answer, Store
 
-    store = Store(budget=100)
+    headers = [(b"content-type", b"application/json")]
+    unit = Answer(headers, b"x" * 25, '"e"', None).size
+    assert unit > 25 + len(b"content-typeapplication/json"), "headers and bookkeeping count, not only the body"
+    store = Store(budget=4 * unit)
     for name in "abcd":
-        store.put("v1", (name, b"", "", False), Answer([], b"x" * 25, '"e"', None))
+        store.put("v1", (name, b"", "", False), Answer(headers, b"x" * 25, '"e"', None))
     assert store.get("v1", ("a", b"", "", False)) is not None  # a is now the most recently used
-    store.put("v1", ("e", b"", "", False), Answer([], b"x" * 25, '"e"', None))
+    store.put("v1", ("e", b"", "", False), Answer(headers, b"x" * 25, '"e"', None))
     assert store.get("v1", ("b", b"", "", False)) is None
-    assert store.size == 100
-    store.put("v1", ("big", b"", "", False), Answer([], b"x" * 26, '"e"', None))
+    assert store.size == 4 * unit
+    store.put("v1", ("big", b"", "", False), Answer(headers, b"x" * 26, '"e"', None))
     assert store.get("v1", ("big", b"", "", False)) is None, "no answer over a quarter of the budget"
     assert store.get("v2", ("a", b"", "", False)) is None, "another version never matches"
 

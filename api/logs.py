@@ -3,9 +3,9 @@
 import datetime
 import json
 import logging
+import os
 import re
 import time
-import uuid
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -61,7 +61,8 @@ class RequestLog:
             return
         headers = Headers(scope=scope)
         offered = headers.get("x-request-id", "")
-        request_id = offered if _PLAIN_ID.fullmatch(offered) else uuid.uuid4().hex
+        # 128 random bits as 32 hex digits, like uuid4().hex without building a UUID object on every request.
+        request_id = offered if _PLAIN_ID.fullmatch(offered) else os.urandom(16).hex()
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status, size = 500, 0

@@ -26,14 +26,18 @@ def current_version(session: Session) -> str:
     return session.exec(select(Dataset.version)).first() or "none"
 
 
+def loaded_at(dataset: Dataset) -> datetime.datetime:
+    """When the data was loaded, in UTC: SQLite hands the stored time back without its zone."""
+    return dataset.loaded_at if dataset.loaded_at.tzinfo else dataset.loaded_at.replace(tzinfo=datetime.UTC)
+
+
 def data_version(request: Request, session: SessionDep) -> str:
     """Read once per request; the caching layer turns it into ETag and Last-Modified."""
     dataset = session.get(Dataset, 1)
     if dataset is None:
         return "none"
-    loaded_at = dataset.loaded_at
     request.state.data_version = dataset.version
-    request.state.last_modified = loaded_at if loaded_at.tzinfo else loaded_at.replace(tzinfo=datetime.UTC)
+    request.state.last_modified = loaded_at(dataset)
     return dataset.version
 
 

@@ -21,6 +21,7 @@ from api.errors import InvalidParameter
 from api.models import Country, CountryAlias, CoverageGap, Dataset, Placement, Report, Tier
 from api.names import name_key
 from api.v1.formats import CSV_MEDIA_TYPE, CSV_RESPONSE, Format, FormatDep, columns, csv_response, csv_rows
+from api.v1.meta import loaded_at
 from api.v1.regions import parse_regions, region_keys
 from api.v1.schemas import Basis, PageLinks, PageMeta, PlacementPage, PlacementRow
 from api.v1.tiers import parse_tiers
@@ -88,7 +89,6 @@ def load_snapshot(session: Session) -> Snapshot:
     """Read in one transaction, so the version and the rows are always of the same load."""
     dataset = session.get(Dataset, 1)
     rows = placement_rows(session, all_placements())
-    header = columns(PlacementRow)
     by_year: dict[int, list[int]] = defaultdict(list)
     by_country: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
@@ -102,10 +102,10 @@ def load_snapshot(session: Session) -> Snapshot:
         codes[country.iso2] = codes[country.iso3] = country.iso3
     return Snapshot(
         version=dataset.version if dataset else "none",
-        loaded_at=dataset.loaded_at.replace(tzinfo=dataset.loaded_at.tzinfo or datetime.UTC) if dataset else None,
+        loaded_at=loaded_at(dataset) if dataset else None,
         rows=rows,
         json=[_ROW_JSON(row) for row in rows],
-        csv=[_csv_line(header, row) for row in rows],
+        csv=[_csv_line(row) for row in rows],
         by_year=by_year,
         by_country=by_country,
         years=list(session.exec(select(Report.year).order_by(col(Report.year)))),
@@ -117,12 +117,21 @@ def load_snapshot(session: Session) -> Snapshot:
 
 
 _ROW_JSON = PlacementRow.__pydantic_serializer__.to_json
+_CSV_COLUMNS = columns(PlacementRow)
 
 
-def _csv_line(header: list[str], row: PlacementRow) -> str:
+def _csv_line(row: PlacementRow | None = None) -> str:
+    """One row as `csv_response` writes it; without a row, the header."""
     buffer = io.StringIO()
-    csv.DictWriter(buffer, fieldnames=header, extrasaction="ignore").writerow(next(csv_rows([row])))
+    writer = csv.DictWriter(buffer, fieldnames=_CSV_COLUMNS, extrasaction="ignore")
+    if row is None:
+        writer.writeheader()
+    else:
+        writer.writerow(next(csv_rows([row])))
     return buffer.getvalue()
+
+
+_CSV_HEADER = _csv_line()
 
 
 @dataclass
@@ -153,9 +162,7 @@ def _refresh(overrides: Mapping[Any, Any], asked: float) -> _Held:
             held is not None
             and held.source is source
             and dataset is not None
-            and held.snapshot.loaded_at is not None
-            and (dataset.version, dataset.loaded_at.replace(tzinfo=None))
-            == (held.snapshot.version, held.snapshot.loaded_at.replace(tzinfo=None))
+            and (dataset.version, loaded_at(dataset)) == (held.snapshot.version, held.snapshot.loaded_at)
         )
         now = time.monotonic()
         snapshot = held.snapshot if same and held else load_snapshot(session)
@@ -191,30 +198,19 @@ SnapshotDep = Annotated[Snapshot, Depends(current_snapshot)]
 
 
 def _matching(
-    snapshot: Snapshot,
-    years: list[int],
-    year_from: int | None,
-    year_to: int | None,
-    tiers: list[str],
-    regions: list[str],
-    codes: list[str],
-    bases: list[str],
+    snapshot: Snapshot, years: list[int], tiers: list[str], regions: list[str], codes: list[str], bases: list[str]
 ) -> list[int]:
-    """Positions of the matching rows, in the documented order (year, then ISO3)."""
+    """Positions of the matching rows of these report years, in the documented order (year, then ISO3)."""
     if codes:
         candidates = sorted(i for code in set(codes) for i in snapshot.by_country.get(code, ()))
-    elif years:
-        candidates = [i for year in sorted(set(years)) for i in snapshot.by_year.get(year, ())]
     else:
-        candidates = list(range(len(snapshot.rows)))
-    low, high = year_from or FIRST_YEAR, year_to or LAST_YEAR
+        candidates = [i for year in years for i in snapshot.by_year.get(year, ())]
     wanted_years = set(years)
     rows = snapshot.rows
     return [
         i
         for i in candidates
-        if low <= (row := rows[i]).year <= high
-        and (not wanted_years or row.year in wanted_years)
+        if (row := rows[i]).year in wanted_years
         and (not tiers or row.tier in tiers)
         and (not regions or row.region in regions)
         and (not bases or row.basis in bases)
@@ -239,9 +235,7 @@ def _wide(snapshot: Snapshot, matching: list[int], years: list[int]) -> Response
 
 def snapshot_csv(snapshot: Snapshot, matching: Iterable[int], filename: str) -> Response:
     """The rows' CSV lines, written once per snapshot, under the header."""
-    header = io.StringIO()
-    csv.writer(header).writerow(columns(PlacementRow))
-    body = header.getvalue() + "".join(snapshot.csv[i] for i in matching)
+    body = _CSV_HEADER + "".join(snapshot.csv[i] for i in matching)
     return Response(body, media_type=CSV_MEDIA_TYPE, headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
@@ -320,12 +314,13 @@ async def list_placements(
     if layout is Layout.WIDE and (limit is not None or offset):
         raise InvalidParameter("limit", "the wide layout holds every matching country; drop limit and offset")
     bases = [b.value for b in basis or []]
-    matching = _matching(snapshot, year or [], year_from, year_to, tiers, regions, codes, bases)
+    low, high = year_from or FIRST_YEAR, year_to or LAST_YEAR
+    # Every placement is of a report year, so the year filters select report years, and the wide layout's columns.
+    years = [y for y in snapshot.years if low <= y <= high and (not year or y in year)]
+    matching = _matching(snapshot, years, tiers, regions, codes, bases)
 
     if output is Format.CSV:
         if layout is Layout.WIDE:
-            low, high = year_from or FIRST_YEAR, year_to or LAST_YEAR
-            years = [y for y in snapshot.years if low <= y <= high and (not year or y in year)]
             return _wide(snapshot, matching, years)
         end = None if limit is None else offset + limit
         return snapshot_csv(snapshot, matching[offset:end], "placements.csv")

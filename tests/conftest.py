@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
+from api.caching import HTTPCache
 from api.db import get_session, make_engine, session_for
 from api.main import app
 from seed.loader import DATA_DIR, load, migrate
@@ -105,14 +106,18 @@ def empty_client(engine: Engine) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def empty_store() -> None:
-    """Empty the answer store, which every test shares: an answer to the same URL and data version from an earlier
-    test would otherwise be served in place of the route."""
-    from api.caching import HTTPCache
-
+def cache_layer() -> HTTPCache:
+    """The app's caching middleware, for tests that look into it or set its clock."""
     layer = app.middleware_stack
     while not isinstance(layer, HTTPCache):
         layer = layer.app  # type: ignore[union-attr]
-    assert layer.store is not None
-    layer.store.answers.clear()
-    layer.store.size = 0
+    return layer
+
+
+@pytest.fixture
+def empty_store(cache_layer: HTTPCache) -> None:
+    """Empty the answer store, which every test shares: an answer to the same URL and data version from an earlier
+    test would otherwise be served in place of the route."""
+    assert cache_layer.store is not None
+    cache_layer.store.answers.clear()
+    cache_layer.store.size = 0

@@ -144,16 +144,6 @@ def _statements(engine):  # type: ignore[no-untyped-def]
     return seen
 
 
-def _cache_layer():  # type: ignore[no-untyped-def]
-    from api.caching import HTTPCache
-    from api.main import app
-
-    layer = app.middleware_stack
-    while not isinstance(layer, HTTPCache):
-        layer = layer.app  # type: ignore[union-attr]
-    return layer
-
-
 def _queries(seen: list[str]) -> list[str]:
     return [statement for statement in seen if statement != "BEGIN"]
 
@@ -214,11 +204,11 @@ def test_the_store_drops_least_recently_used_answers_beyond_its_budget() -> None
 
 
 def test_within_the_check_interval_a_worker_keeps_serving_the_version_it_read(
-    client: TestClient, engine, trends_dir, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, engine, trends_dir, monkeypatch: pytest.MonkeyPatch, cache_layer
 ) -> None:  # type: ignore[no-untyped-def]
     from seed.loader import load
 
-    layer = _cache_layer()
+    layer = cache_layer
     monkeypatch.setattr(layer, "check_interval", 3600.0)
     layer.checked = -float("inf")
     old = client.get("/v1/meta")
@@ -229,7 +219,7 @@ def test_within_the_check_interval_a_worker_keeps_serving_the_version_it_read(
 
 
 def test_identical_first_requests_wait_for_one_answer_instead_of_each_computing_it(
-    real_client: TestClient, engine
+    real_client: TestClient, engine, empty_store: None
 ) -> None:  # type: ignore[no-untyped-def]
     import asyncio
 
@@ -237,9 +227,7 @@ def test_identical_first_requests_wait_for_one_answer_instead_of_each_computing_
 
     from api.main import app
 
-    store = _cache_layer().store
-    store.answers.clear()  # answers of the same data version from the other database's run would serve it
-    store.size = 0
+    # empty_store: answers of the same data version from the other database's run would serve it.
     seen = _statements(engine)
 
     async def together() -> list[httpx.Response]:

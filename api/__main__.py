@@ -7,6 +7,7 @@ from uvicorn.supervisors import Multiprocess
 
 from api.config import settings
 from api.logs import logging_config
+from api.protocol import GuardedHttpTools
 
 
 def tcp_socket(config: uvicorn.Config) -> socket.socket:
@@ -34,6 +35,10 @@ def config() -> uvicorn.Config:
         server_header=False,
         log_config=logging_config(settings.log_level, settings.access_log),
         timeout_graceful_shutdown=settings.shutdown_timeout,
+        # Slow and idle clients are let go; beyond max_connections a new one gets a 503 at once (see api/protocol.py).
+        http=GuardedHttpTools,
+        timeout_keep_alive=settings.keep_alive_timeout,
+        limit_concurrency=settings.max_connections,
     )
 
 

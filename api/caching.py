@@ -2,22 +2,22 @@
 and a store of whole answers per data version, so a repeated request never reaches the database or FastAPI."""
 
 import hashlib
-import time
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 import anyio
-import anyio.to_thread
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.live import LiveVersion
 
 # Headers a 304 keeps (RFC 9110 15.4.5); the rest describe a body it does not have.
 _KEEP_ON_304 = {"cache-control", "etag", "expires", "last-modified", "vary", "date", "content-location"}
 
 Key = tuple[str, bytes, str, bool]
+PROBES = ("/health", "/ready")
 
 
 def make_etag(version: str, scope: Scope, content_type: str, content_encoding: str) -> str:
@@ -85,36 +85,22 @@ class Store:
 class HTTPCache:
     """Wraps the app outside gzip, so the ETag can tell a gzipped body from a plain one.
 
-    `read_version` gives the database's data version (None when it cannot be read); it is asked at most every
-    `check_interval` seconds, so an answer stored under the previous version stops being served within that
-    time of a new load, on every worker.
+    `live` holds the data version (api/live.py), re-read at most every VERSION_CHECK_INTERVAL, so an answer stored
+    under the previous version stops being served within that time of a new load, on every worker.
     """
 
-    def __init__(
-        self,
-        app: ASGIApp,
-        max_age: int,
-        read_version: Callable[[], str | None] | None = None,
-        store_bytes: int = 0,
-        check_interval: float = 1.0,
-    ) -> None:
+    def __init__(self, app: ASGIApp, max_age: int, live: LiveVersion | None = None, store_bytes: int = 0) -> None:
         self.app, self.cache_control = app, f"public, max-age={max_age}"
-        self.read_version, self.check_interval = read_version, check_interval
-        self.store = Store(store_bytes) if store_bytes > 0 and read_version else None
-        self.version: str | None = None
-        self.checked = -float("inf")
+        self.live = live
+        self.store = Store(store_bytes) if store_bytes > 0 and live else None
         # Requests being answered for the first time, by key: identical requests wait for that answer. The event is
         # made only when a second one arrives; most requests have no twin, and an event costs a backend lookup.
         self.pending: dict[Key, anyio.Event | None] = {}
 
-    async def current_version(self) -> str | None:
-        assert self.read_version is not None
-        now = time.monotonic()
-        if now - self.checked >= self.check_interval:
-            # Set first: the requests arriving during the read keep the version they have instead of each reading.
-            self.checked = now
-            self.version = await anyio.to_thread.run_sync(self.read_version)
-        return self.version
+    async def current_version(self, scope: Scope) -> str | None:
+        assert self.live is not None
+        loaded = await self.live.get(scope["app"].dependency_overrides)
+        return loaded.version if loaded else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -132,8 +118,10 @@ class HTTPCache:
             "" if accept == "*/*" else accept,
             "gzip" in request.get("accept-encoding", ""),
         )
-        version = await self.current_version() if self.store is not None else None
-        if version and self.store is not None:
+        # The probes say how this process is, now: never stored, and /health never waits on the database.
+        stored = self.store is not None and scope["path"] not in PROBES
+        version = await self.current_version(scope) if stored else None
+        if version and stored and self.store is not None:
             if key in self.pending:
                 first = self.pending[key] = self.pending[key] or anyio.Event()
                 await first.wait()

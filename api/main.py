@@ -17,11 +17,12 @@ from starlette.exceptions import HTTPException
 from api import errors, v1
 from api.caching import HTTPCache
 from api.config import settings
-from api.db import SessionDep, engine, route_session
+from api.db import engine
+from api.links import public
+from api.live import live
 from api.logs import RequestLog
 from api.ratelimit import RateLimit, counter_for
 from api.security import SecurityHeaders, page_policy
-from api.v1.meta import current_version
 from api.v1.schemas import Health, Problem, Ready
 
 DESCRIPTION = """
@@ -56,19 +57,6 @@ TAGS = [
 ]
 ASSETS = Path(fastapi_offline.__file__).parent / "static"
 VERSION = "1.0.0"
-
-
-def read_version() -> str | None:
-    """The loaded data version, through the routes' own session dependency (so a test's database applies).
-
-    Any failure means "unknown": the store is bypassed and the route itself answers, with its own error.
-    """
-    try:
-        with route_session(app.dependency_overrides) as session:
-            version = current_version(session)
-    except Exception:
-        return None
-    return None if version == "none" else version
 
 
 limiter = counter_for(settings.redis_url)
@@ -116,9 +104,8 @@ app.add_middleware(GZipMiddleware, minimum_size=1000)
 app.add_middleware(
     HTTPCache,
     max_age=settings.cache_max_age,
-    read_version=read_version,
+    live=live,
     store_bytes=settings.response_cache_mb * 2**20,
-    check_interval=settings.version_check_interval,
 )
 app.add_middleware(RateLimit, limit=settings.rate_limit, window=settings.rate_limit_window, counter=limiter)
 app.add_middleware(
@@ -183,7 +170,7 @@ LANDING = """<!doctype html>
 @app.get("/", include_in_schema=False)
 def index(request: Request) -> Any:
     """People get a page, scripts get JSON: both say what this is and where to go."""
-    base = str(request.base_url).rstrip("/")
+    base = public("")
     links = {
         "docs": f"{base}/docs",
         "redoc": f"{base}/redoc",
@@ -222,9 +209,14 @@ def health() -> Health:
     responses={503: {"model": Problem, "description": "Not ready: no database, or no data loaded yet.",
                      "content": {errors.PROBLEM: {}}}},
 )  # fmt: skip
-def ready(session: SessionDep) -> Ready:
-    """For a load balancer: send traffic here only while this answers `200` with the data version it serves."""
-    version = current_version(session)
-    if version == "none":
+async def ready(request: Request) -> Ready:
+    """For a load balancer: send traffic here only while this answers `200` with the data version it serves.
+
+    Answered from the version the worker holds, re-read at most every VERSION_CHECK_INTERVAL: a flood of probes makes
+    no more database work than one, and a database that stops answering gives a `503` within half a second."""
+    loaded = await live.get(request.app.dependency_overrides)
+    if not live.answering():
+        raise HTTPException(503, "The database does not answer; please retry shortly.", {"Retry-After": "5"})
+    if loaded is None:
         raise HTTPException(503, "The database holds no data yet; run `python -m seed`.", {"Retry-After": "5"})
-    return Ready(status="ready", data_version=version)
+    return Ready(status="ready", data_version=loaded.version)

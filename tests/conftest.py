@@ -4,6 +4,8 @@ import os
 os.environ["VERSION_CHECK_INTERVAL"] = "0"
 # The suite sends thousands of requests a minute from one address; the rate limit's own tests set their limits.
 os.environ["RATE_LIMIT"] = "0"
+# Absolute links come from PUBLIC_URL only; the tests' TestClient calls itself http://testserver.
+os.environ["PUBLIC_URL"] = "http://testserver"
 import shutil
 from collections.abc import Iterator
 from pathlib import Path

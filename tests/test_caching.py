@@ -206,15 +206,15 @@ def test_the_store_drops_least_recently_used_answers_beyond_its_budget() -> None
 def test_within_the_check_interval_a_worker_keeps_serving_the_version_it_read(
     client: TestClient, engine, trends_dir, monkeypatch: pytest.MonkeyPatch, cache_layer
 ) -> None:  # type: ignore[no-untyped-def]
+    from api.live import live
     from seed.loader import load
 
-    layer = cache_layer
-    monkeypatch.setattr(layer, "check_interval", 3600.0)
-    layer.checked = -float("inf")
+    monkeypatch.setattr(live, "interval", 3600.0)
+    live.started = -float("inf")
     old = client.get("/v1/meta")
     load(engine, trends_dir)
     assert client.get("/v1/meta").content == old.content, "the stored answer of the version last read"
-    layer.checked = -float("inf")  # the interval has passed
+    live.started = -float("inf")  # the interval has passed
     assert client.get("/v1/meta").json()["data_version"] != old.json()["data_version"]
 
 

@@ -173,15 +173,15 @@ def test_placements_snapshot_resolves_every_name_as_the_countries_lookup_does(re
 def test_placements_follow_a_new_load_and_never_mix_two(
     client: TestClient, engine, trends_dir: Path, monkeypatch: pytest.MonkeyPatch, empty_store: None
 ) -> None:  # type: ignore[no-untyped-def]
-    from api.config import settings
+    from api.live import live
     from seed.loader import load
 
     before = client.get("/v1/placements").json()
-    monkeypatch.setattr(settings, "version_check_interval", 3600.0)
+    monkeypatch.setattr(live, "interval", 3600.0)
     load(engine, trends_dir)
     held = client.get("/v1/placements").json()
     assert held == before, "within the interval: the snapshot last read, rows and version together"
-    monkeypatch.setattr(settings, "version_check_interval", 0.0)
+    monkeypatch.setattr(live, "interval", 0.0)
     after = client.get("/v1/placements").json()
     assert after["meta"]["data_version"] == data_version(trends_dir) != before["meta"]["data_version"]
     assert {row["iso3"] for row in after["data"]} != {row["iso3"] for row in before["data"]}
@@ -193,6 +193,7 @@ def test_placements_keep_the_snapshot_held_while_the_database_is_down(
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
+    from api import live
     from api.v1 import placements
 
     before = client.get("/v1/placements")
@@ -200,9 +201,10 @@ def test_placements_keep_the_snapshot_held_while_the_database_is_down(
     def unreachable(overrides: object) -> None:
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
+    monkeypatch.setattr(live, "route_session", unreachable)
     monkeypatch.setattr(placements, "route_session", unreachable)
     during = client.get("/v1/placements?limit=50")
     assert during.status_code == 200
     assert during.json()["data"] == before.json()["data"]
     assert during.json()["meta"]["data_version"] == before.json()["meta"]["data_version"]
-    assert "could not be re-read" in caplog.text
+    assert "the database does not answer; serving data version" in caplog.text

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from api.db import SessionDep
+from api.links import public
 from api.v1.countries import list_countries
 from api.v1.formats import Format, fields
 from api.v1.meta import LICENCE, DataVersion
@@ -117,7 +118,7 @@ def get_datapackage(request: Request, version: DataVersion) -> dict[str, Any]:
         "description": "Tier placements of every country and territory in the U.S. State Department's Trafficking in "
         "Persons Report, every edition from 2001, each with its source and how it is known (`basis`).",
         "version": version,
-        "homepage": str(request.url_for("get_meta")),
+        "homepage": public(request.app.url_path_for("get_meta")),
         "licenses": [{"name": "other-pd", "title": LICENCE}],
         "sources": [{"title": "U.S. Department of State, Trafficking in Persons Report",
                      "path": "https://www.state.gov/trafficking-in-persons-report/"}],

@@ -1,10 +1,12 @@
-import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session, col, func, select
 
+from api.config import settings
 from api.db import SessionDep
+from api.links import public
+from api.live import loaded_at
 from api.models import Dataset, Placement, Report
 from api.v1.schemas import BulkLinks, Meta, Source
 
@@ -12,7 +14,7 @@ router = APIRouter(tags=["about"])
 
 CITATION = (
     "U.S. Department of State, Trafficking in Persons Report ({first}-{latest} editions), tier placements as "
-    "compiled by TIP Tiers API, data version {version}, {url}"
+    "compiled by TIP Tiers API, data version {version}{url}"
 )
 LICENCE = (
     "The Trafficking in Persons Report is a work of the U.S. Government and is in the public domain in the United "
@@ -24,11 +26,6 @@ LICENCE = (
 def current_version(session: Session) -> str:
     """The loaded data version, or "none" before the first seed."""
     return session.exec(select(Dataset.version)).first() or "none"
-
-
-def loaded_at(dataset: Dataset) -> datetime.datetime:
-    """When the data was loaded, in UTC: SQLite hands the stored time back without its zone."""
-    return dataset.loaded_at if dataset.loaded_at.tzinfo else dataset.loaded_at.replace(tzinfo=datetime.UTC)
 
 
 def data_version(request: Request, session: SessionDep) -> str:
@@ -45,12 +42,15 @@ DataVersion = Annotated[str, Depends(data_version)]
 
 
 def bulk_links(request: Request) -> BulkLinks:
+    def link(name: str) -> str:
+        return public(request.app.url_path_for(name))
+
     return BulkLinks(
-        placements_csv=str(request.url_for("get_bulk_placements_csv")),
-        placements_json=str(request.url_for("get_bulk_placements_json")),
-        countries_csv=str(request.url_for("get_bulk_countries_csv")),
-        reports_csv=str(request.url_for("get_bulk_reports_csv")),
-        datapackage=str(request.url_for("get_datapackage")),
+        placements_csv=link("get_bulk_placements_csv"),
+        placements_json=link("get_bulk_placements_json"),
+        countries_csv=link("get_bulk_countries_csv"),
+        reports_csv=link("get_bulk_reports_csv"),
+        datapackage=link("get_datapackage"),
     )
 
 
@@ -59,7 +59,9 @@ def get_meta(request: Request, session: SessionDep, version: DataVersion) -> Met
     """What this dataset is, which version is loaded, how to cite it, and where to download all of it."""
     first, latest = session.exec(select(func.min(Report.year), func.max(Report.year))).one()
     placements = session.exec(select(func.count()).select_from(Placement)).one()
-    docs = str(request.url_for("swagger_ui_html"))
+    docs = public(request.app.url_path_for("swagger_ui_html"))
+    # Without a public address there is no URL to cite but the one the reader used.
+    home = f", {public('/')}" if settings.public_url else ""
     return Meta(
         name="TIP Tiers API",
         description="Tier placements of every country and territory in the U.S. State Department's Trafficking in "
@@ -77,7 +79,7 @@ def get_meta(request: Request, session: SessionDep, version: DataVersion) -> Met
             url="https://www.state.gov/trafficking-in-persons-report/",
         ),
         licence=LICENCE,
-        citation=CITATION.format(first=first, latest=latest, version=version, url=docs.removesuffix("/docs")),
+        citation=CITATION.format(first=first, latest=latest, version=version, url=home),
         bulk=bulk_links(request),
         docs=docs,
     )

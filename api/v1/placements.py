@@ -3,7 +3,6 @@ import datetime
 import io
 import logging
 import threading
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,10 +17,11 @@ from sqlmodel import Session, col, select
 from api.config import settings
 from api.db import get_session, route_session
 from api.errors import InvalidParameter
+from api.links import this_page
+from api.live import Loaded, live, loaded_at
 from api.models import Country, CountryAlias, CoverageGap, Dataset, Placement, Report, Tier
 from api.names import name_key
 from api.v1.formats import CSV_MEDIA_TYPE, CSV_RESPONSE, Format, FormatDep, columns, csv_response, csv_rows
-from api.v1.meta import loaded_at
 from api.v1.regions import parse_regions, region_keys
 from api.v1.schemas import Basis, PageLinks, PageMeta, PlacementPage, PlacementRow
 from api.v1.tiers import parse_tiers
@@ -138,9 +138,6 @@ _CSV_HEADER = _csv_line()
 class _Held:
     # The test's override of get_session the snapshot was read through; None in production.
     source: object
-    read_at: float
-    # When a request last set out to re-read the version: the others meanwhile keep this snapshot.
-    checked: float
     snapshot: Snapshot
 
 
@@ -149,44 +146,41 @@ _loading = threading.Lock()
 logger = logging.getLogger(__name__)
 
 
-def _refresh(overrides: Mapping[Any, Any], asked: float) -> _Held:
-    """In a worker thread: re-read the version, and the whole snapshot only when the version or the load changed."""
+def _refresh(overrides: Mapping[Any, Any], wanted: Loaded | None) -> _Held:
+    """In a worker thread: read the whole snapshot, unless another request read the wanted version meanwhile."""
     global _held
     source = overrides.get(get_session)
-    with _loading, route_session(overrides) as session:
+    with _loading:
         held = _held
-        if held is not None and held.source is source and held.read_at >= asked:
-            return held  # read by another request while this one waited
-        dataset = session.get(Dataset, 1)
-        same = (
-            held is not None
-            and held.source is source
-            and dataset is not None
-            and (dataset.version, loaded_at(dataset)) == (held.snapshot.version, held.snapshot.loaded_at)
-        )
-        now = time.monotonic()
-        snapshot = held.snapshot if same and held else load_snapshot(session)
-        _held = _Held(source, now, now, snapshot)
+        if held is not None and held.source is source and wanted is not None and _is(held.snapshot, wanted):
+            return held
+        with route_session(overrides) as session:
+            _held = _Held(source, load_snapshot(session))
         return _held
 
 
-async def current_snapshot(request: Request) -> Snapshot:
-    """The snapshot of the loaded data, re-checked at most every VERSION_CHECK_INTERVAL seconds, as the answer
-    store is: a new load is served within that time, and every answer comes whole from one version.
+def _is(snapshot: Snapshot, loaded: Loaded) -> bool:
+    return (snapshot.version, snapshot.loaded_at) == (loaded.version, loaded.loaded_at)
 
-    Async, and with no session of its own: a request between two checks costs no thread hop and no connection."""
+
+async def current_snapshot(request: Request) -> Snapshot:
+    """The snapshot of the live data version (api/live.py), read again only when that version changes: a new load
+    is served within VERSION_CHECK_INTERVAL, and every answer comes whole from one version.
+
+    Async, and with no session of its own: a request of a version already read costs no thread hop and no connection.
+    """
     overrides = request.app.dependency_overrides
-    now = time.monotonic()
+    loaded = await live.get(overrides)
     held = _held
-    if held is None or held.source is not overrides.get(get_session):
-        held = await anyio.to_thread.run_sync(_refresh, overrides, now)
-    elif now - held.checked >= settings.version_check_interval:
-        held.checked = now
+    mine = held is not None and held.source is overrides.get(get_session)
+    if held is None or not mine or (loaded is not None and not _is(held.snapshot, loaded)):
         try:
-            held = await anyio.to_thread.run_sync(_refresh, overrides, now)
+            held = await anyio.to_thread.run_sync(_refresh, overrides, loaded)
         except SQLAlchemyError as error:
+            if held is None or not mine:
+                raise
             # Stale if error: the rows last read are still whole and true to their version; /ready reports the outage.
-            logger.warning("placements: the data version could not be re-read (%s); serving the snapshot held", error)
+            logger.warning("placements: the new data version could not be read (%s); serving the snapshot held", error)
     snapshot = held.snapshot
     if snapshot.loaded_at is not None:
         request.state.data_version = snapshot.version
@@ -327,10 +321,10 @@ async def list_placements(
 
     limit = limit or settings.default_page_size
     total = len(matching)
-    next_url = str(request.url.include_query_params(offset=offset + limit)) if offset + limit < total else None
-    prev_url = str(request.url.include_query_params(offset=max(offset - limit, 0))) if offset > 0 else None
+    next_url = this_page(request.url, offset=offset + limit) if offset + limit < total else None
+    prev_url = this_page(request.url, offset=max(offset - limit, 0)) if offset > 0 else None
     meta = PageMeta(total=total, limit=limit, offset=offset, data_version=snapshot.version)
-    links = PageLinks(self=str(request.url), next=next_url, prev=prev_url)
+    links = PageLinks(self=this_page(request.url), next=next_url, prev=prev_url)
     body = b"".join((
         b'{"data":[', b",".join(snapshot.json[i] for i in matching[offset : offset + limit]),
         b'],"meta":', _META_JSON(meta), b',"links":', _LINKS_JSON(links), b"}",

@@ -1,5 +1,6 @@
 """One error shape everywhere: RFC 9457 problem details, naming the parameter at fault."""
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -7,9 +8,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
+from api.config import settings
+
 PROBLEM = "application/problem+json"
+log = logging.getLogger("api.errors")
 
 
 class InvalidParameter(Exception):
@@ -72,7 +77,9 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     detail = exc.detail
     if exc.status_code == 404 and detail == "Not Found":
-        detail = f"There is nothing at {request.url.path}; see /docs for the endpoints."
+        path = request.url.path
+        # A 15 kB probe is not echoed back whole.
+        detail = f"There is nothing at {path if len(path) <= 100 else path[:96] + '...'}; see /docs for the endpoints."
     elif exc.status_code == 405:
         detail = f"{request.method} is not allowed here; this API is read-only (GET, HEAD)."
     return problem(exc.status_code, str(detail), headers=dict(exc.headers or {}))
@@ -80,6 +87,12 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_database_down(request: Request, exc: Exception) -> JSONResponse:
     return problem(503, "The database does not answer; please retry shortly.", headers={"Retry-After": "5"})
+
+
+async def _on_pool_exhausted(request: Request, exc: Exception) -> JSONResponse:
+    """Every connection busy for DB_POOL_TIMEOUT seconds: overload, said in one line and answered with a 503."""
+    log.warning("no free database connection within %s s for %s", settings.db_pool_timeout, request.url.path)
+    return problem(503, "The server is busy; please retry shortly.", headers={"Retry-After": "1"})
 
 
 async def _on_error(request: Request, exc: Exception) -> JSONResponse:
@@ -91,4 +104,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(InvalidParameter, _on_invalid_parameter)
     app.add_exception_handler(HTTPException, _on_http)
     app.add_exception_handler(OperationalError, _on_database_down)
+    app.add_exception_handler(PoolTimeout, _on_pool_exhausted)
     app.add_exception_handler(Exception, _on_error)

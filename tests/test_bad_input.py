@@ -38,9 +38,14 @@ BAD_QUERIES = [
     (f"/v1/countries?q={LONG[:300]}", 422, "q", "at most 200"),
     ("/v1/placements?" + "&".join(["year=2005"] * 500), 414, "year", "at most 4096"),
     (f"/v1/placements?country={INJECTION}", 422, "country", "no country goes by"),
-    ("/v1/placements?country=%00", 422, "country", "no country goes by"),
+    ("/v1/placements?country=%00", 422, "country", "control character"),
+    ("/v1/countries?q=%00", 422, "q", "control character"),
+    ("/v1/countries?q=%1Bkorea", 422, "q", "control character"),
+    ("/v1/countries?q=---", 422, "q", "no letter or digit"),
+    ("/v1/downgrades?year=0", 422, "year", "outside 2001-2100"),
+    ("/v1/downgrades?year=100000000000000000000", 422, "year", "outside 2001-2100"),
     ("/v1/placements?country=%FF%FE", 422, "country", "no country goes by"),
-    ("/v1/placements?year=%00", 422, "year", "valid integer"),
+    ("/v1/placements?year=%00", 422, "year", "control character"),
     ("/v1/placements?tier=%FF", 422, "tier", "is not a tier"),
 ]
 

@@ -145,3 +145,63 @@ def test_seeded_country_history_by_alias(real_client: TestClient) -> None:
     assert body["iso3"] == "SWZ"
     assert body["name"] == "Eswatini"
     assert [p["year"] for p in body["placements"]] == sorted(p["year"] for p in body["placements"])
+
+
+def _source_classes() -> list[tuple[str, int]]:
+    import csv
+
+    from seed.loader import DATA_DIR
+
+    with (DATA_DIR / "source_classes.csv").open(newline="", encoding="utf-8") as f:
+        return [(row["prefix"], int(row["class"])) for row in csv.DictReader(f)]
+
+
+def source_class(url: str, table: list[tuple[str, int]]) -> int | None:
+    """The class of the longest prefix of seed/data/source_classes.csv that matches the URL's host and path."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.netloc.lower()
+    matches = [
+        (len(prefix), klass)
+        for prefix, klass in table
+        if host == prefix or host.endswith("." + prefix) or (host + parts.path).startswith(prefix)
+    ]
+    return max(matches)[1] if matches else None
+
+
+def test_every_source_is_on_a_classified_site() -> None:
+    """1 official, 2 archive of the report, 3 research dataset, 4 news, 5 other organisation, 6 excluded."""
+    table = _source_classes()
+    unclassified = {p.source_url for p in DATA.placements if source_class(p.source_url, table) is None}
+    assert not unclassified, f"add these sites to seed/data/source_classes.csv: {sorted(unclassified)[:10]}"
+
+
+def test_rows_resting_on_an_unranked_or_excluded_site_say_so_and_are_never_report() -> None:
+    table = _source_classes()
+    weak = [p for p in DATA.placements if (source_class(p.source_url, table) or 6) >= 5]
+    assert all(p.basis != "report" for p in weak), [(p.year, p.iso3) for p in weak if p.basis == "report"][:10]
+    assert all((p.note or "").startswith("only evidence") for p in weak)
+
+
+def test_no_row_cites_the_campaigning_site_for_2021_where_a_narrative_copy_was_found() -> None:
+    cited = Counter(p.year for p in DATA.placements if "discerning-islam.org" in p.source_url)
+    assert cited[2021] <= 18, "2021 rows rest on per-country copies of the narratives"
+
+
+def test_report_slugs_are_each_confirmed_by_a_state_department_address() -> None:
+    import csv
+
+    from seed.loader import DATA_DIR
+
+    placed = {(p.iso3, p.year) for p in DATA.placements}
+    with (DATA_DIR / "report_slugs.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        evidence = row["evidence_url"]
+        assert evidence.split("/")[2].endswith("state.gov"), row
+        assert f"/{row['slug']}/" in evidence.rstrip("/") + "/", row
+        assert 2017 <= int(row["year_from"]) <= int(row["year_to"]) <= 2025, row
+        assert "__trashed" not in row["slug"]
+    covered = {(r["iso3"], y) for r in rows for y in range(int(r["year_from"]), int(r["year_to"]) + 1)} & placed
+    assert len(covered) >= 1300

@@ -1,5 +1,6 @@
 """Version 1 of the public API: every route module's router, behind one check of what a request asks for."""
 
+import re
 from typing import Any, NamedTuple, get_args, get_origin
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -7,7 +8,7 @@ from fastapi._compat import ModelField
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from api.errors import InvalidParameter
+from api.errors import InvalidParameter, NotFound
 from api.v1 import (
     bulk,
     changes,
@@ -26,6 +27,7 @@ from api.v1 import (
 # Longer than any country name, code or filter value; a longer one is a mistake or a probe, and is not echoed whole.
 MAX_VALUE = 200
 MAX_QUERY = 4096
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class RouteRules(NamedTuple):
@@ -98,6 +100,12 @@ async def check_request(request: Request) -> None:
         raise InvalidParameter(
             name, f"the query string is {len(query)} bytes long; at most {MAX_QUERY} are accepted", status=414
         )
+    # PostgreSQL refuses NUL in text, and no name, code or value holds a control character.
+    for name, value in request.query_params.multi_items():
+        if _CONTROL.search(value):
+            raise InvalidParameter(name, "contains a control character (such as NUL); no name or code has one")
+    if any(_CONTROL.search(str(value)) for value in request.path_params.values()):
+        raise NotFound(f"There is nothing at {request.url.path[:100]!r}: no name or code holds a control character.")
     for name, value in request.query_params.multi_items():
         if name not in rules.known:
             allowed = ", ".join(sorted(rules.known)) or "none"

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, Response
 from sqlmodel import Session, col, func, or_, select
 
 from api.db import SessionDep
-from api.errors import NotFound, shown
+from api.errors import InvalidParameter, NotFound, shown
 from api.models import Country, CountryAlias, CoverageGap, Placement, Report, Tier
 from api.moves import direction
 from api.names import name_key
@@ -78,6 +78,8 @@ def list_countries(
 
     Use it to find the code for a name (`?q=korea` finds both Koreas) or to list a region (`?region=EAP`).
     """
+    if q is not None and not name_key(q):
+        raise InvalidParameter("q", f"{shown(q)} has no letter or digit to match a name by")
     query = select(Country)
     if regions := parse_regions(region, region_keys(session)):
         query = query.where(col(Country.region).in_(regions))

@@ -3,12 +3,14 @@ from collections import defaultdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from api.db import SessionDep
+from api.errors import InvalidParameter
 from api.models import Country, Placement
 from api.v1.formats import CSV_RESPONSE, Format, FormatDep, model_csv
 from api.v1.meta import DataVersion
+from api.v1.placements import FIRST_YEAR, LAST_YEAR
 from api.v1.regions import parse_regions, region_keys
 from api.v1.schemas import ListMeta, RuleList, RuleRow, RuleStatus
 from api.watchlist import rule_events
@@ -21,6 +23,32 @@ _STATED = {
     RuleStatus.WAIVED: re.compile(r"waive|waiver", re.I),
 }
 _ORDER = {RuleStatus.DOWNGRADED: 0, RuleStatus.WAIVED: 1, RuleStatus.AT_RISK: 2}
+
+
+_computed: dict[str, list[RuleRow]] = {}
+
+
+def _rule_rows(session: Session, version: str) -> list[RuleRow]:
+    """Every rule event of the data version, worked out once per version (it reads every placement)."""
+    if (rows := _computed.get(version)) is not None:
+        return rows
+    history: dict[str, dict[int, Placement]] = defaultdict(dict)
+    for p in session.exec(select(Placement).order_by(col(Placement.year))):
+        history[p.iso3][p.year] = p
+    names = dict(session.exec(select(Country.iso3, Country.name)).all())
+    rows = []
+    for iso3, placements in history.items():
+        for event in rule_events(iso3, ((y, p.tier) for y, p in placements.items())):
+            p = placements[event.year]
+            kind = RuleStatus(event.status)
+            pattern = _STATED.get(kind)
+            stated = bool(pattern and p.note and pattern.search(p.note))
+            rows.append(RuleRow(year=event.year, iso3=iso3, country=names[iso3], region=p.region, status=kind,
+                                streak=event.streak, waiver_available=event.waiver_available,
+                                evidence="stated" if stated else "inferred", note=p.note))  # fmt: skip
+    _computed.clear()
+    _computed[version] = rows
+    return rows
 
 
 @router.get(
@@ -49,27 +77,16 @@ def list_downgrades(
     go to Tier 3. `evidence` says whether the placement's note records it (`stated`) or it follows from the
     years on the list (`inferred`). Years with a known gap break a run.
     """
+    for value in year or []:
+        if not FIRST_YEAR <= value <= LAST_YEAR:
+            raise InvalidParameter("year", f"{value} is outside {FIRST_YEAR}-{LAST_YEAR}; the first report was in 2001")
     regions = parse_regions(region, region_keys(session))
-    history: dict[str, dict[int, Placement]] = defaultdict(dict)
-    for p in session.exec(select(Placement).order_by(col(Placement.year))):
-        history[p.iso3][p.year] = p
-    names = dict(session.exec(select(Country.iso3, Country.name)).all())
-    rows = []
-    for iso3, placements in history.items():
-        for event in rule_events(iso3, ((y, p.tier) for y, p in placements.items())):
-            p = placements[event.year]
-            kind = RuleStatus(event.status)
-            if (
-                (year and event.year not in year)
-                or (status and kind not in status)
-                or (regions and p.region not in regions)
-            ):
-                continue
-            pattern = _STATED.get(kind)
-            stated = bool(pattern and p.note and pattern.search(p.note))
-            rows.append(RuleRow(year=event.year, iso3=iso3, country=names[iso3], region=p.region, status=kind,
-                                streak=event.streak, waiver_available=event.waiver_available,
-                                evidence="stated" if stated else "inferred", note=p.note))  # fmt: skip
+    rows = [
+        row
+        for row in _rule_rows(session, version)
+        if not ((year and row.year not in year) or (status and row.status not in status)
+                or (regions and row.region not in regions))
+    ]  # fmt: skip
     rows.sort(key=lambda r: (r.year, _ORDER[r.status], r.iso3))
     if output is Format.CSV:
         return model_csv(RuleRow, rows, "downgrades.csv")

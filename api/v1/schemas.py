@@ -82,7 +82,9 @@ class RegionOut(Schema):
 THAILAND_2021: dict[str, JsonValue] = {
     "year": 2021, "iso3": "THA", "iso2": "TH", "country": "Thailand", "name_in_report": "Thailand", "region": "EAP",
     "tier": "2WL", "tier_label": "Tier 2 Watch List", "basis": "report",
-    "source_url": "https://discerning-islam.org/1700-006-human-trafficking", "note": None,
+    "source_url": "https://www.ecoi.net/de/dokument/2055296.html",
+    "note": 'read in a copy of the 2021 narrative: "2021 Trafficking in Persons Report: Thailand / THAILAND: Tier 2 '
+            'Watch List / Therefore Thailand was downgraded to Tier 2 Watch L[ist]"',
 }  # fmt: skip
 
 

@@ -50,14 +50,15 @@ class LiveVersion:
         self.done = anyio.Event()
         self.error: str | None = None
 
-    async def get(self, overrides: Mapping[Any, Any]) -> Loaded | None:
-        """The version held, re-read first when it is due; a read that outlasts `patience` goes on in its thread."""
+    async def get(self, overrides: Mapping[Any, Any], max_age: float | None = None) -> Loaded | None:
+        """The version held, re-read first when it is due (older than `max_age`, by default the interval); a read
+        that outlasts `patience` goes on in its thread."""
         source = overrides.get(get_session)
         if source is not self.source:
             # Another database (tests swap them): nothing held is of it.
             self.source, self.held, self.started, self.reading = source, None, -math.inf, False
         now = time.monotonic()
-        if not self.reading and now - self.started >= self.interval:
+        if not self.reading and now - self.started >= (self.interval if max_age is None else max_age):
             self.started, self.reading, self.done = now, True, anyio.Event()
             try:
                 with anyio.move_on_after(self.patience):
@@ -89,9 +90,10 @@ class LiveVersion:
             if source is self.source:
                 self.reading = False
 
-    def answering(self) -> bool:
+    def answering(self, max_age: float | None = None) -> bool:
         """Whether the last read succeeded and is recent: no error, and no read stuck beyond its patience."""
-        return self.error is None and time.monotonic() - self.succeeded <= self.interval + self.patience
+        age = self.interval if max_age is None else max_age
+        return self.error is None and time.monotonic() - self.succeeded <= age + self.patience
 
 
 live = LiveVersion(read_loaded, settings.version_check_interval)

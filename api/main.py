@@ -59,6 +59,7 @@ ASSETS = Path(fastapi_offline.__file__).parent / "static"
 VERSION = "1.0.0"
 
 
+READY_MAX_AGE = 0.1
 limiter = counter_for(settings.redis_url)
 
 
@@ -212,10 +213,10 @@ def health() -> Health:
 async def ready(request: Request) -> Ready:
     """For a load balancer: send traffic here only while this answers `200` with the data version it serves.
 
-    Answered from the version the worker holds, re-read at most every VERSION_CHECK_INTERVAL: a flood of probes makes
-    no more database work than one, and a database that stops answering gives a `503` within half a second."""
-    loaded = await live.get(request.app.dependency_overrides)
-    if not live.answering():
+    Answered from the version the worker holds, read again when older than a tenth of a second: a flood of probes
+    makes at most ten reads a second, and a database that stops answering gives a `503` within about half a second."""
+    loaded = await live.get(request.app.dependency_overrides, max_age=READY_MAX_AGE)
+    if not live.answering(READY_MAX_AGE):
         raise HTTPException(503, "The database does not answer; please retry shortly.", {"Retry-After": "5"})
     if loaded is None:
         raise HTTPException(503, "The database holds no data yet; run `python -m seed`.", {"Retry-After": "5"})

@@ -9,6 +9,7 @@ from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.config import settings
 from api.errors import problem
 
 log = logging.getLogger("api.ratelimit")
@@ -47,12 +48,22 @@ class MemoryCounter:
 
 
 class RedisCounter:
-    """Counts shared by every worker and replica that points at the same Redis."""
+    """Counts shared by every worker and replica that points at the same Redis.
 
-    def __init__(self, url: str, timeout: float = 0.5) -> None:
+    A breaker: after a failure (refused, or no answer within `timeout`), this process counts on its own for
+    `retry_after` seconds instead of asking Redis again, so a hung Redis costs one slow request, not every one."""
+
+    def __init__(self, url: str, timeout: float = 0.1, retry_after: float = 5.0) -> None:
         self.redis = aioredis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        self.retry_after = retry_after
+        self.fallback = MemoryCounter()
+        self.down_until = 0.0
+        self.outage = False
 
     async def hit(self, key: str, current: int, window: int) -> int | None:
+        now = time.monotonic()
+        if now < self.down_until:
+            return await self.fallback.hit(key, current, window)
         full_key = f"tip-tiers:ratelimit:{key}:{current}"
         try:
             async with self.redis.pipeline(transaction=True) as pipe:
@@ -60,9 +71,14 @@ class RedisCounter:
                 pipe.expire(full_key, window + 1)
                 count, _ = await pipe.execute()
         except (RedisError, OSError) as exc:
-            # Fail open: an outage of the limiter's store must not become an outage of the API.
-            log.warning("rate limit store unavailable, not limiting: %s", exc)
-            return None
+            # An outage of the limiter's store must not become an outage of the API: count here meanwhile.
+            if not self.outage:
+                log.warning("rate limit store unavailable, counting in this process for now: %s", exc)
+            self.outage, self.down_until = True, time.monotonic() + self.retry_after
+            return await self.fallback.hit(key, current, window)
+        if self.outage:
+            log.warning("rate limit store answers again")
+            self.outage = False
         return int(count)
 
     async def close(self) -> None:
@@ -120,4 +136,6 @@ class RateLimit:
 
 def counter_for(redis_url: str) -> Counter:
     """Redis when a URL is configured (several workers share one budget), otherwise this process's memory."""
-    return RedisCounter(redis_url) if redis_url else MemoryCounter()
+    if not redis_url:
+        return MemoryCounter()
+    return RedisCounter(redis_url, settings.redis_timeout, settings.redis_retry_after)

@@ -113,14 +113,33 @@ def test_two_workers_sharing_redis_share_one_count(client: TestClient, clock: li
     assert seen == [200] * 5 + [429] * 3
 
 
-def test_an_unreachable_redis_serves_unlimited_and_warns(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+def test_an_unreachable_redis_counts_in_process_and_warns_once(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
     # Port 9 (discard) on loopback: nothing listens, so the connection is refused at once.
     api = limited(client, RedisCounter("redis://127.0.0.1:9/0"), limit=1)
     with caplog.at_level(logging.WARNING, logger="api.ratelimit"):
         answers = [api.get("/v1/tiers") for _ in range(3)]
-    assert [a.status_code for a in answers] == [200, 200, 200]
-    assert "ratelimit-remaining" not in answers[0].headers
-    assert "rate limit store unavailable" in caplog.text
+    assert [a.status_code for a in answers] == [200, 429, 429]
+    assert caplog.text.count("rate limit store unavailable") == 1, "once per outage, not once per request"
+
+
+def test_a_hung_redis_costs_one_timeout_then_nothing(client: TestClient) -> None:
+    import socket
+    import time
+
+    # A listener that never accepts: the connection is made, and no answer ever comes.
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(100)
+        counter = RedisCounter(f"redis://127.0.0.1:{hung.getsockname()[1]}/0", timeout=0.1, retry_after=60)
+        api = limited(client, counter, limit=1000)
+        started = time.monotonic()
+        answers = [api.get("/v1/tiers") for _ in range(50)]
+        took = time.monotonic() - started
+    assert {a.status_code for a in answers} == {200}
+    assert answers[-1].headers["ratelimit-remaining"] == "950", "counted in process meanwhile"
+    assert took < 2, f"50 requests took {took:.2f} s: each asked the hung Redis again"
 
 
 @pytest.fixture(scope="module")

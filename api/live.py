@@ -90,10 +90,9 @@ class LiveVersion:
             if source is self.source:
                 self.reading = False
 
-    def answering(self, max_age: float | None = None) -> bool:
-        """Whether the last read succeeded and is recent: no error, and no read stuck beyond its patience."""
-        age = self.interval if max_age is None else max_age
-        return self.error is None and time.monotonic() - self.succeeded <= age + self.patience
+    def answering(self, max_age: float) -> bool:
+        """Whether the last read succeeded within `max_age` (plus its patience): no error, and no read stuck."""
+        return self.error is None and time.monotonic() - self.succeeded <= max_age + self.patience
 
 
 live = LiveVersion(read_loaded, settings.version_check_interval)

@@ -19,9 +19,8 @@ EXEMPT = ("/health", "/ready")
 
 
 class Counter(Protocol):
-    async def hit(self, key: str, current: int, window: int) -> int | None:
-        """Count one request under `key` in window number `current` (of `window` seconds); the count so far,
-        or None if unknown."""
+    async def hit(self, key: str, current: int, window: int) -> int:
+        """Count one request under `key` in window number `current` (of `window` seconds); the count so far."""
 
     async def close(self) -> None:
         """Let go of connections, on shutdown."""
@@ -60,7 +59,7 @@ class RedisCounter:
         self.down_until = 0.0
         self.outage = False
 
-    async def hit(self, key: str, current: int, window: int) -> int | None:
+    async def hit(self, key: str, current: int, window: int) -> int:
         now = time.monotonic()
         if now < self.down_until:
             return await self.fallback.hit(key, current, window)
@@ -105,9 +104,6 @@ class RateLimit:
         now = time.time()
         client = scope.get("client")
         count = await self.counter.hit(client[0] if client else "unknown", int(now // self.window), self.window)
-        if count is None:
-            await self.app(scope, receive, send)
-            return
         reset = max(1, math.ceil(self.window - now % self.window))
         headers = [
             (b"ratelimit-limit", str(self.limit).encode()),

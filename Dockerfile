@@ -8,12 +8,14 @@ ENV PIP_NO_CACHE_DIR=1 \
     PATH=/opt/venv/bin:$PATH
 
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY api ./api
 COPY migrations ./migrations
 COPY seed ./seed
+# Exactly the locked releases, each checked against its hash; then the project itself, adding nothing.
 RUN python -m venv /opt/venv \
-    && pip install --no-cache-dir . \
+    && pip install --no-cache-dir --require-hashes -r requirements.lock \
+    && pip install --no-cache-dir --no-deps . \
     && mkdir /data \
     && DATABASE_URL=sqlite:////data/tip_tiers.db python -m seed
 

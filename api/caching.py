@@ -9,6 +9,7 @@ from typing import Any
 
 import anyio
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.live import LiveVersion
@@ -18,6 +19,34 @@ _KEEP_ON_304 = {"cache-control", "etag", "expires", "last-modified", "vary", "da
 
 Key = tuple[str, bytes, str, bool]
 PROBES = ("/health", "/ready")
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """RFC 9110 12.5.3: gzip is acceptable when listed, or covered by `*`, with a q-value above zero."""
+    weights: dict[str, float] = {}
+    for item in accept_encoding.lower().split(","):
+        coding, _, params = item.partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        weights.setdefault(coding.strip(), q)
+    return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
+
+
+class NegotiatedGZip(GZipMiddleware):
+    """Starlette's gzip, which looks only for the word "gzip", told the outcome of negotiating q-values instead."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            gzip = accepts_gzip(Headers(scope=scope).get("accept-encoding", ""))
+            headers = [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]
+            scope = dict(scope, headers=[*headers, (b"accept-encoding", b"gzip")] if gzip else headers)
+        await super().__call__(scope, receive, send)
 
 
 def make_etag(version: str, scope: Scope, content_type: str, content_encoding: str) -> str:
@@ -116,7 +145,7 @@ class HTTPCache:
             scope["path"],
             scope.get("query_string", b""),
             "" if accept == "*/*" else accept,
-            "gzip" in request.get("accept-encoding", ""),
+            accepts_gzip(request.get("accept-encoding", "")),
         )
         # The probes say how this process is, now: never stored, and /health never waits on the database.
         stored = self.store is not None and scope["path"] not in PROBES

@@ -62,7 +62,10 @@ class LiveVersion:
             self.started, self.reading, self.done = now, True, anyio.Event()
             try:
                 with anyio.move_on_after(self.patience):
-                    await anyio.to_thread.run_sync(self._read, overrides, source, abandon_on_cancel=True)
+                    # A limiter of its own: under load, the read never queues behind requests' work for the default one.
+                    await anyio.to_thread.run_sync(
+                        self._read, overrides, source, abandon_on_cancel=True, limiter=anyio.CapacityLimiter(1)
+                    )
             finally:
                 self.done.set()
         elif self.reading and self.held is None:
@@ -90,9 +93,12 @@ class LiveVersion:
             if source is self.source:
                 self.reading = False
 
-    def answering(self, max_age: float) -> bool:
-        """Whether the last read succeeded within `max_age` (plus its patience): no error, and no read stuck."""
-        return self.error is None and time.monotonic() - self.succeeded <= max_age + self.patience
+    def answering(self) -> bool:
+        """Whether the last read succeeded and none has been under way for longer than `patience`. Judged by the
+        read itself, not by when this is asked: an event loop busy for a second must not make a healthy database
+        look silent."""
+        stuck = self.reading and time.monotonic() - self.started >= self.patience
+        return self.error is None and self.succeeded > -math.inf and not stuck
 
 
 live = LiveVersion(read_loaded, settings.version_check_interval)

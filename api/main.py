@@ -8,14 +8,13 @@ from typing import Any
 import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from api import errors, v1
-from api.caching import HTTPCache
+from api.caching import HTTPCache, NegotiatedGZip
 from api.config import settings
 from api.db import engine
 from api.links import public
@@ -101,7 +100,7 @@ app.mount("/assets", StaticFiles(directory=ASSETS), name="assets")
 
 # Last added is outermost: the request log sees every answer; every answer, refusals included, gets the security
 # and CORS headers; the rate limit counts answers from the store too; caching sits outside gzip.
-app.add_middleware(GZipMiddleware, minimum_size=1000)
+app.add_middleware(NegotiatedGZip, minimum_size=1000)
 app.add_middleware(
     HTTPCache,
     max_age=settings.cache_max_age,
@@ -216,7 +215,7 @@ async def ready(request: Request) -> Ready:
     Answered from the version the worker holds, read again when older than a tenth of a second: a flood of probes
     makes at most ten reads a second, and a database that stops answering gives a `503` within about half a second."""
     loaded = await live.get(request.app.dependency_overrides, max_age=READY_MAX_AGE)
-    if not live.answering(READY_MAX_AGE):
+    if not live.answering():
         raise HTTPException(503, "The database does not answer; please retry shortly.", {"Retry-After": "5"})
     if loaded is None:
         raise HTTPException(503, "The database holds no data yet; run `python -m seed`.", {"Retry-After": "5"})

@@ -48,7 +48,7 @@ def trends_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _with_vocabularies(TRENDS_DIR, tmp_path_factory.mktemp("trends") / "data")
 
 
-def _reset(engine: Engine) -> None:
+def reset(engine: Engine) -> None:
     SQLModel.metadata.drop_all(engine)
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
@@ -64,7 +64,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         if not url:
             pytest.skip("PostgreSQL not tested: TEST_DATABASE_URL is not set")
         engine = make_engine(url)
-        _reset(engine)
+        reset(engine)
     yield engine
     engine.dispose()
 

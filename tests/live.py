@@ -2,10 +2,12 @@
 
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -75,3 +77,47 @@ def serve(database_url: str, log: Path, workers: int = 1, **env: str) -> Iterato
         yield server
         stopping = time.monotonic()
     server.exit = {"code": float(process.returncode), "seconds": time.monotonic() - stopping}
+
+
+class Stall:
+    """A loopback TCP proxy to a real server that can stop forwarding: connections stay open and new ones are
+    accepted, but no byte passes either way, as with a hung server or a network that drops packets."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.forwarding = threading.Event()
+        self.forwarding.set()
+        self.closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        with source, sink:
+            while not self.closed:
+                self.forwarding.wait()
+                ready, _, _ = select.select([source], [], [], 0.05)
+                if not ready or not self.forwarding.is_set():
+                    continue
+                try:
+                    data = source.recv(65536)
+                    if not data:
+                        return
+                    sink.sendall(data)
+                except OSError:
+                    return
+
+    def close(self) -> None:
+        self.closed = True
+        self.forwarding.set()
+        self.listener.close()

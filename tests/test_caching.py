@@ -118,6 +118,28 @@ def test_large_answers_are_gzipped_when_the_client_accepts_it(real_client: TestC
     assert zipped.json() == plain.json()
 
 
+@pytest.mark.parametrize(
+    ("accept_encoding", "zipped"),
+    [
+        ("gzip;q=0", False),
+        ("gzip; q=0.0, identity", False),
+        ("br, *;q=0", False),
+        ("identity;q=1, *;q=0", False),
+        ("GZIP;Q=0.5", True),
+        ("br;q=1.0, gzip;q=0.8", True),
+        ("*", True),
+        ("gzip;q=0, *", False),
+    ],
+)
+def test_gzip_only_where_its_q_value_allows(real_client: TestClient, accept_encoding: str, zipped: bool) -> None:
+    first = real_client.get("/v1/placements?year=2024", headers={"Accept-Encoding": accept_encoding})
+    # The second comes from the answer store, whose key must tell the two apart.
+    second = real_client.get("/v1/placements?year=2024", headers={"Accept-Encoding": accept_encoding})
+    for response in (first, second):
+        assert (response.headers.get("content-encoding") == "gzip") is zipped
+        assert response.json()["data"]
+
+
 def test_small_answers_are_not_gzipped(client: TestClient) -> None:
     response = client.get("/health", headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in response.headers

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from live import serve
-from sqlalchemy import Engine, func
+from live import Stall, serve
+from sqlalchemy import Engine, func, make_url
 from sqlalchemy.exc import ProgrammingError
 from sqlmodel import select
 
@@ -231,3 +231,49 @@ def test_the_workers_listening_socket_is_tcp_so_small_answers_are_not_held_for_a
         assert sock.get_inheritable()
     finally:
         sock.close()
+
+
+@pytest.mark.postgres
+def test_a_silent_database_gives_bounded_503s_while_health_and_held_answers_stay_fast(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The audit's partition: PostgreSQL behind a proxy that stops forwarding (no refusal, no reset, no answer)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to lose")
+    url = make_url(served_url(engine))
+    load(engine)
+    stall = Stall(url.host or "127.0.0.1", url.port or 5432)
+    through = url.set(host="127.0.0.1", port=stall.port).render_as_string(hide_password=False)
+
+    def timed(path: str) -> tuple[int, float]:
+        started = time.monotonic()
+        status = httpx.get(f"{server.base}{path}", timeout=30).status_code
+        return status, time.monotonic() - started
+
+    settings = {"DB_CONNECT_TIMEOUT": "2", "DB_STATEMENT_TIMEOUT": "1"}
+    try:
+        with serve(through, tmp_path / "server.log", **settings) as server:
+            assert timed("/v1/placements?year=2024")[0] == 200
+            stall.forwarding.clear()
+            time.sleep(0.2)
+            ready = timed("/ready")
+            health = [timed("/health") for _ in range(5)]
+            held = timed("/v1/placements?year=2024")
+            fresh = timed("/v1/countries?region=EAP")
+            stall.forwarding.set()
+            restored = time.monotonic()
+            while timed("/ready")[0] != 200 and time.monotonic() - restored < 10:
+                time.sleep(0.1)
+            recovered = time.monotonic() - restored
+            after = timed("/v1/countries?region=EAP")
+            warnings = [line["message"] for line in server.lines() if line["level"] == "warning"]
+    finally:
+        stall.close()
+    assert ready[0] == 503 and ready[1] < 1.0, ready
+    assert all(status == 200 and seconds < 0.5 for status, seconds in health), health
+    assert held[0] == 200 and held[1] < 1.0, "the answer held for this data version is served"
+    # Statement timeout + 1 s for the pooled connection's silent ping, then the connect timeout for a new one.
+    assert fresh[0] == 503 and fresh[1] < 1 + 1 + 2 + 1, fresh
+    assert recovered < 5
+    assert after[0] == 200
+    assert any("did not answer within 2 s" in message for message in warnings), "the cut is logged"

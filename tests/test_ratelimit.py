@@ -174,9 +174,15 @@ def test_the_production_command_with_two_workers_enforces_one_shared_limit(seede
     with serve(
         seeded, tmp_path / "server.log", workers=2, RATE_LIMIT="20", RATE_LIMIT_WINDOW="3600", REDIS_URL=REDIS_URL
     ) as server:
-        seen = statuses(server.base, 30, {"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 250}"})
-    assert seen == {200: 20, 429: 10}
-    pids = {line["pid"] for line in server.lines() if line.get("path") == "/v1/tiers"}
+        client = {"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 250}"}
+        seen = statuses(server.base, 30, client)
+        # The kernel hands connections to the workers; now and then one takes all 30. Go on until both answered.
+        for _ in range(20):
+            pids = {line["pid"] for line in server.lines() if line.get("path") == "/v1/tiers"}
+            if len(pids) == 2:
+                break
+            seen += statuses(server.base, 10, client)
+    assert seen[200] == 20 and set(seen) == {200, 429}
     assert len(pids) == 2, "both workers answered and counted in one place"
 
 

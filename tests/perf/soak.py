@@ -101,6 +101,9 @@ def main() -> int:
                 samples.append((time.monotonic() - started, worker_rss_mb(server.process.pid)))
                 time.sleep(5)
             out = load.communicate()[0]
+            # What went wrong, if anything did: every 5xx answer and every server line above info.
+            trouble = [line for line in server.lines() if line.get("status", 0) >= 500 or line["level"] in
+                       ("warning", "error", "critical")]  # fmt: skip
     result = parse_wrk(out)
     statuses = re.search(r"statuses: ok=(\d+) 4xx=(\d+) 5xx=(\d+)", out)
     ok, client, server_errors = map(int, statuses.groups())  # type: ignore[union-attr]
@@ -112,6 +115,8 @@ def main() -> int:
         print(f"  {at:5.0f} s  " + "  ".join(f"{size:6.1f}" for size in sizes))
     first = next(sizes for at, sizes in samples if at >= args.duration / 2)
     growth = max((b - a for a, b in zip(first, samples[-1][1], strict=False)), default=0.0)
+    for line in trouble[:20]:
+        print("  server:", {k: v for k, v in line.items() if k in ("level", "message", "path", "query", "status")})
     print(f"largest rise of a worker over the second half: {growth:+.1f} MB (limit {args.max_growth_mb})")
     failed = client or server_errors or result.errors or ok != result.requests or growth > args.max_growth_mb
     print("soak: FAILED" if failed else "soak: passed")

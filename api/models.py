@@ -65,6 +65,9 @@ class Placement(SQLModel, table=True):
     region: str = Field(foreign_key="region.code", max_length=3)
     basis: str = Field(max_length=16)
     source_url: str = Field(sa_column=Column(Text, nullable=False))
+    source_class: int = Field(default=6)
+    report_url: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    report_url_scope: str = Field(default="edition", max_length=8)
     note: str | None = Field(default=None, sa_column=Column(Text))
 
 
@@ -76,6 +79,20 @@ class CoverageGap(SQLModel, table=True):
     year: int = Field(foreign_key="report.year", primary_key=True)
     iso3: str = Field(foreign_key="country.iso3", primary_key=True, max_length=3)
     note: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Correction(SQLModel, table=True):
+    """A change made to a published row after it was first served, with its reason and evidence."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    date: datetime.date
+    year: int = Field(foreign_key="report.year", index=True)
+    iso3: str = Field(foreign_key="country.iso3", index=True, max_length=3)
+    field: str = Field(max_length=16)
+    old_value: str | None = None
+    new_value: str | None = None
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    evidence_url: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class Dataset(SQLModel, table=True):

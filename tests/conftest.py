@@ -11,14 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, make_url, text
 from sqlmodel import Session, SQLModel
 
 from api.caching import HTTPCache
 from api.db import get_session, make_engine, session_for
 from api.main import app
-from seed.loader import DATA_DIR, load, migrate
+from seed.loader import DATA_DIR, MIGRATIONS_DIR, load, migrate
 
 FIXTURE_DIR = Path(__file__).parent / "fixtures" / "data"
 TRENDS_DIR = Path(__file__).parent / "fixtures" / "trends"
@@ -48,7 +49,19 @@ def trends_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _with_vocabularies(TRENDS_DIR, tmp_path_factory.mktemp("trends") / "data")
 
 
+HEAD = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
 def reset(engine: Engine) -> None:
+    """Empty PostgreSQL: only its rows when it holds exactly this schema at the latest migration (one TRUNCATE,
+    much quicker than dropping and migrating again for every test), otherwise every table."""
+    tables = set(inspect(engine).get_table_names())
+    if tables == {*SQLModel.metadata.tables, "alembic_version"}:
+        with engine.begin() as connection:
+            if connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD:
+                names = ", ".join(SQLModel.metadata.tables)
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                return
     SQLModel.metadata.drop_all(engine)
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
@@ -69,7 +82,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-def _client(engine: Engine) -> Iterator[TestClient]:
+def client_over(engine: Engine) -> Iterator[TestClient]:
     def session_override() -> Iterator[Session]:
         yield from session_for(engine)
 
@@ -83,28 +96,50 @@ def _client(engine: Engine) -> Iterator[TestClient]:
 def client(engine: Engine, fixture_dir: Path) -> Iterator[TestClient]:
     """The app over the fixture dataset, on each database."""
     load(engine, fixture_dir)
-    yield from _client(engine)
+    yield from client_over(engine)
 
 
 @pytest.fixture
 def trends_client(engine: Engine, trends_dir: Path) -> Iterator[TestClient]:
     """The app over the trends fixture, on each database."""
     load(engine, trends_dir)
-    yield from _client(engine)
+    yield from client_over(engine)
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def real_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """The real seed data, loaded once per test run on each database, and only read. On PostgreSQL it lives in a
+    database of its own (TEST_DATABASE_URL's name + "_real", made when missing), which tests that empty the test
+    database leave alone; a reload is skipped while the data version is unchanged."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('real') / 'real.db'}")
+    else:
+        url = os.environ.get("TEST_DATABASE_URL")
+        if not url:
+            pytest.skip("PostgreSQL not tested: TEST_DATABASE_URL is not set")
+        real = make_url(url).set(database=f"{make_url(url).database}_real")
+        admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            if not connection.exec_driver_sql(f"SELECT 1 FROM pg_database WHERE datname = '{real.database}'").first():
+                connection.exec_driver_sql(f'CREATE DATABASE "{real.database}"')
+        admin.dispose()
+        engine = make_engine(real.render_as_string(hide_password=False))
+    load(engine)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
-def real_client(engine: Engine) -> Iterator[TestClient]:
+def real_client(real_engine: Engine) -> Iterator[TestClient]:
     """The app over the real seed data, on each database."""
-    load(engine)
-    yield from _client(engine)
+    yield from client_over(real_engine)
 
 
 @pytest.fixture
 def empty_client(engine: Engine) -> Iterator[TestClient]:
     """The app over a migrated database that holds no data yet."""
     migrate(engine)
-    yield from _client(engine)
+    yield from client_over(engine)
 
 
 @pytest.fixture
@@ -117,9 +152,12 @@ def cache_layer() -> HTTPCache:
 
 
 @pytest.fixture
-def empty_store(cache_layer: HTTPCache) -> None:
-    """Empty the answer store, which every test shares: an answer to the same URL and data version from an earlier
-    test would otherwise be served in place of the route."""
+def empty_store(cache_layer: HTTPCache) -> Iterator[None]:
+    """Empty the answer store, which every test shares, before and after: an answer to the same URL and data version
+    from another test (one made under other settings, say) would otherwise be served in place of the route."""
     assert cache_layer.store is not None
+    cache_layer.store.answers.clear()
+    cache_layer.store.size = 0
+    yield
     cache_layer.store.answers.clear()
     cache_layer.store.size = 0

@@ -106,15 +106,15 @@ class Stall:
         with source, sink:
             while not self.closed:
                 self.forwarding.wait()
-                ready, _, _ = select.select([source], [], [], 0.05)
-                if not ready or not self.forwarding.is_set():
-                    continue
                 try:
+                    ready, _, _ = select.select([source], [], [], 0.05)
+                    if not ready or not self.forwarding.is_set():
+                        continue
                     data = source.recv(65536)
                     if not data:
                         return
                     sink.sendall(data)
-                except OSError:
+                except (OSError, ValueError):  # closed by the other direction's pump
                     return
 
     def close(self) -> None:

@@ -2,6 +2,7 @@ import gzip
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 URL = "/v1/placements?year=2010"
 
@@ -184,7 +185,8 @@ def test_a_repeated_request_is_answered_from_the_store(client: TestClient, engin
     assert len(_queries(seen)) == 1 and "dataset" in _queries(seen)[0], seen
 
 
-def test_the_store_answers_304_and_head_and_keeps_gzip_apart(real_client: TestClient, engine) -> None:  # type: ignore[no-untyped-def]
+def test_the_store_answers_304_and_head_and_keeps_gzip_apart(real_client: TestClient, real_engine: Engine) -> None:
+    engine = real_engine
     url = "/v1/placements?year=2024"
     plain = real_client.get(url, headers={"Accept-Encoding": "identity"})
     zipped = real_client.get(url, headers={"Accept-Encoding": "gzip"})
@@ -242,8 +244,8 @@ def test_within_the_check_interval_a_worker_keeps_serving_the_version_it_read(
 
 
 def test_identical_first_requests_wait_for_one_answer_instead_of_each_computing_it(
-    real_client: TestClient, engine, empty_store: None
-) -> None:  # type: ignore[no-untyped-def]
+    real_client: TestClient, real_engine: Engine, empty_store: None
+) -> None:
     import asyncio
 
     import httpx
@@ -251,7 +253,7 @@ def test_identical_first_requests_wait_for_one_answer_instead_of_each_computing_
     from api.main import app
 
     # empty_store: answers of the same data version from the other database's run would serve it.
-    seen = _statements(engine)
+    seen = _statements(real_engine)
 
     async def together() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=app)

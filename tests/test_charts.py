@@ -57,3 +57,14 @@ def test_tiers_chart_for_one_region(trends_client: TestClient) -> None:
     assert "AF region" in svg.find("svg:title", NS).text
     bars = svg.findall(".//svg:rect[@class='bar']", NS)
     assert sum(int(b.get("data-count")) for b in bars) == 8
+
+
+def test_every_chart_credits_its_source_editions_and_data_version(trends_client: TestClient) -> None:
+    version = trends_client.get("/v1/meta").json()["data_version"]
+    for url in ("/v1/charts/countries/CIV.svg", "/v1/charts/tiers.svg", "/v1/charts/tiers.svg?region=AF"):
+        svg = parse(trends_client.get(url))
+        credit = svg.find(".//svg:text[@class='credit']", NS).text
+        assert credit.startswith("Source: U.S. Department of State, Trafficking in Persons Report, 2009-2014 editions")
+        assert credit.endswith(f"TIP Tiers API data {version}.")
+        assert credit in svg.find("svg:desc", NS).text, "screen readers hear it too"
+        assert float(svg.find(".//svg:text[@class='credit']", NS).get("y")) < float(svg.get("height"))

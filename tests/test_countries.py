@@ -62,16 +62,20 @@ def test_get_country_whole_body(client: TestClient) -> None:
         },
         "placements": [
             {"year": 2005, "tier": "2WL", "tier_label": "Tier 2 Watch List", "name_in_report": "Kazakhstan",
-             "region": "EUR", "basis": "report", "source_url": "https://example.org/2005/kaz", "note": None,
+             "region": "EUR", "basis": "report", "source_url": "https://example.org/2005/kaz", "source_class": 1,
+             "report_url": "https://example.org/2005/", "report_url_scope": "edition", "note": None,
              "previous_tier": None, "change": "entered"},
             {"year": 2006, "tier": "2", "tier_label": "Tier 2", "name_in_report": "Kazakhstan", "region": "SCA",
-             "basis": "report", "source_url": "https://example.org/2006/kaz", "note": None,
+             "basis": "report", "source_url": "https://example.org/2006/kaz", "source_class": 1,
+             "report_url": "https://example.org/2006/", "report_url_scope": "edition", "note": None,
              "previous_tier": "2WL", "change": "up"},
             {"year": 2010, "tier": "2", "tier_label": "Tier 2", "name_in_report": "Kazakhstan", "region": "SCA",
-             "basis": "secondary", "source_url": "https://example.org/dataset", "note": None,
+             "basis": "secondary", "source_url": "https://example.org/dataset", "source_class": 3,
+             "report_url": "https://example.org/2010/", "report_url_scope": "edition", "note": None,
              "previous_tier": "2", "change": "unchanged"},
         ],
         "known_gaps": [],
+        "corrections": [],
     }  # fmt: skip
 
 
@@ -96,3 +100,11 @@ def test_countries_bad_parameters(client: TestClient, query: str, parameter: str
     response = client.get(f"/v1/countries?{query}")
     assert 400 <= response.status_code < 500
     assert [e["parameter"] for e in response.json()["errors"]] == [parameter]
+
+
+def test_a_country_shows_the_corrections_to_its_rows(client: TestClient) -> None:
+    body = client.get("/v1/countries/Thailand").json()
+    assert [(c["year"], c["field"], c["old_value"], c["new_value"]) for c in body["corrections"]] == [
+        (2006, "tier", "2", "2WL")
+    ]
+    assert next(p for p in body["placements"] if p["year"] == 2006)["tier"] == "2WL", "the correction is true"

@@ -5,7 +5,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 CSV = "text/csv; charset=utf-8"
-HEADER = "year,iso3,iso2,country,name_in_report,region,tier,tier_label,basis,source_url,note"
+HEADER = (
+    "year,iso3,iso2,country,name_in_report,region,tier,tier_label,basis,source_url,note,source_class,report_url,"
+    "report_url_scope"
+)
 
 
 @pytest.mark.parametrize(
@@ -22,9 +25,12 @@ def test_placements_csv_chosen_by_path_parameter_or_accept(client: TestClient, u
     assert response.headers["content-type"] == CSV
     assert response.text.splitlines() == [
         HEADER,
-        "2010,KAZ,KZ,Kazakhstan,Kazakhstan,SCA,2,Tier 2,secondary,https://example.org/dataset,",
-        "2010,THA,TH,Thailand,Thailand,EAP,3,Tier 3,report,https://example.org/2010/tha,automatic downgrade",
-        "2010,USA,US,United States,United States of America,WHA,1,Tier 1,report,https://example.org/2010/usa,",
+        "2010,KAZ,KZ,Kazakhstan,Kazakhstan,SCA,2,Tier 2,secondary,https://example.org/dataset,,3,"
+        "https://example.org/2010/,edition",
+        "2010,THA,TH,Thailand,Thailand,EAP,3,Tier 3,report,https://example.org/2010/tha,automatic downgrade,1,"
+        "https://example.org/2010/,edition",
+        "2010,USA,US,United States,United States of America,WHA,1,Tier 1,report,https://example.org/2010/usa,,1,"
+        "https://example.org/2010/,edition",
     ]
 
 

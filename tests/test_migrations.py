@@ -6,7 +6,7 @@ from sqlmodel import SQLModel
 import api.models  # noqa: F401  (registers the tables)
 from seed.loader import migrate
 
-TABLES = {"country", "country_alias", "coverage_gap", "dataset", "placement", "region", "report", "tier"}
+TABLES = {"correction", "country", "country_alias", "coverage_gap", "dataset", "placement", "region", "report", "tier"}
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from seed.loader import data_version
 
@@ -25,12 +26,14 @@ def test_placements_first_page_whole_body(client: TestClient, fixture_dir: Path)
                 "year": 2005, "iso3": "CIV", "iso2": "CI", "country": "Côte d'Ivoire",
                 "name_in_report": "Cote d'Ivoire",
                 "region": "AF", "tier": "2", "tier_label": "Tier 2", "basis": "secondary",
-                "source_url": "https://example.org/dataset", "note": None,
+                "source_url": "https://example.org/dataset", "source_class": 3,
+                "report_url": "https://example.org/2005/", "report_url_scope": "edition", "note": None,
             },
             {
                 "year": 2005, "iso3": "KAZ", "iso2": "KZ", "country": "Kazakhstan", "name_in_report": "Kazakhstan",
                 "region": "EUR", "tier": "2WL", "tier_label": "Tier 2 Watch List", "basis": "report",
-                "source_url": "https://example.org/2005/kaz", "note": None,
+                "source_url": "https://example.org/2005/kaz", "source_class": 1,
+                "report_url": "https://example.org/2005/", "report_url_scope": "edition", "note": None,
             },
         ],
         "meta": {"total": 4, "limit": 2, "offset": 0, "data_version": data_version(fixture_dir)},
@@ -152,7 +155,10 @@ def test_placements_pages_are_the_bytes_pydantic_would_write(client: TestClient,
     assert response.content == PlacementPage.model_validate_json(response.content).model_dump_json().encode()
 
 
-def test_placements_snapshot_resolves_every_name_as_the_countries_lookup_does(real_client: TestClient, engine) -> None:  # type: ignore[no-untyped-def]
+def test_placements_snapshot_resolves_every_name_as_the_countries_lookup_does(
+    real_client: TestClient, real_engine: Engine
+) -> None:
+    engine = real_engine
     from sqlmodel import Session, select
 
     from api.models import Country, CountryAlias

@@ -34,3 +34,14 @@ def test_real_data_matches_every_published_total(real_client: TestClient) -> Non
     assert [y["year"] for y in years if y["matches_published"] is False] == []
     unaccounted = {y["year"]: y["unaccounted"] for y in years if y["unaccounted"]}
     assert unaccounted == {2004: 1, 2008: 1}
+
+
+def test_quality_counts_link_scopes_and_source_classes_per_edition(real_client: TestClient) -> None:
+    years = {y["year"]: y for y in real_client.get("/v1/quality").json()["years"]}
+    for year in years.values():
+        assert sum(year["report_url_scope_counts"].values()) == year["countries_placed"]
+        assert sum(year["source_class_counts"].values()) == year["countries_placed"]
+    recent = [years[y]["report_url_scope_counts"] for y in range(2017, 2026)]
+    assert sum(s["country"] for s in recent) / sum(s["country"] + s["edition"] for s in recent) >= 0.869
+    assert years[2021]["source_class_counts"]["report_archive"] >= 150, "2021 rests on copies of the narratives"
+    assert years[2001]["report_url_scope_counts"] == {"country": 0, "edition": years[2001]["countries_placed"]}

@@ -59,6 +59,29 @@ def test_load_replaces_the_previous_data(engine: Engine, fixture_dir: Path, tmp_
         ("countries.csv", "tha,T,Thai,sovereign,EAP,,,,", "is not 3 capitals"),
         ("countries.csv", "ATL,AT,Atlantis,sunken,EAP,,,,", "kind 'sunken' is not one of"),
         ("reports.csv", "2011,11,27 June 2011,https://example.org/,,,,,,,,", "is not YYYY-MM-DD"),
+        ("placements/2005.csv", "USA,USA,1,report,https://blog.example.net/x,", "site is not in source_classes.csv"),
+        ("source_classes.csv", "example.org,2,Again,", "prefix 'example.org' is empty, repeated"),
+        ("source_classes.csv", "news.example,7,News,", "class '7' is not 1 to 6"),
+        (
+            "report_slugs.csv",
+            "THA,2016,2020,thailand,https://www.state.gov/reports/2018-trafficking-in-persons-report/thailand/",
+            "years must run from 2017 on",
+        ),
+        (
+            "report_slugs.csv",
+            "THA,2017,2020,thailand,https://thai.example/reports/2018-trafficking-in-persons-report/thailand/",
+            "must be a State Department chapter address of this slug",
+        ),
+        (
+            "report_slugs.csv",
+            "THA,2017,2020,thai-land,https://www.state.gov/reports/2018-trafficking-in-persons-report/thailand/",
+            "must be a State Department chapter address of this slug",
+        ),
+        (
+            "report_slugs.csv",
+            "THA,2017,2020,Thailand,https://www.state.gov/reports/2018-trafficking-in-persons-report/Thailand/",
+            "is not a-z, 0-9 and -",
+        ),
     ],
 )
 def test_a_bad_row_fails_with_file_and_line_and_changes_nothing(
@@ -75,6 +98,16 @@ def test_a_bad_row_fails_with_file_and_line_and_changes_nothing(
     assert f"{file}:{len(lines) + 1}: " in str(error.value)
     assert message in str(error.value)
     assert state(engine) == before
+
+
+def test_a_country_has_one_chapter_address_per_edition(fixture_dir: Path, tmp_path: Path) -> None:
+    bad = copy_of(fixture_dir, tmp_path)
+    chapter = "https://www.state.gov/reports/2018-trafficking-in-persons-report/thailand/"
+    (bad / "report_slugs.csv").write_text(
+        f"iso3,year_from,year_to,slug,evidence_url\nTHA,2017,2020,thailand,{chapter}\nTHA,2020,2025,thailand,{chapter}\n"
+    )
+    with pytest.raises(SeedError, match=r"report_slugs.csv:3: THA has two slugs for one year"):
+        read_dataset(bad)
 
 
 def test_a_bad_header_is_reported(fixture_dir: Path, tmp_path: Path) -> None:
@@ -111,7 +144,12 @@ def test_cli_refuses_bad_data_and_says_where(
     url = engine.url.render_as_string(hide_password=False)
     assert main(["--database-url", url, "--data-dir", str(bad)]) == 1
     assert "placements/2006.csv:6: tier '9'" in capsys.readouterr().err
-    assert inspect(engine).get_table_names() == []
+    # Nothing was created or loaded (the test database may hold the empty schema of an earlier test).
+    if "dataset" in inspect(engine).get_table_names():
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM dataset").scalar() == 0
+    else:
+        assert inspect(engine).get_table_names() == []
 
 
 # The seed command, killed by SIGKILL at the worst moment: every old row deleted and every new row written

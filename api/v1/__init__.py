@@ -13,8 +13,11 @@ from api.v1 import (
     bulk,
     changes,
     charts,
+    cite,
+    corrections,
     countries,
     downgrades,
+    feed,
     meta,
     placements,
     quality,
@@ -124,11 +127,26 @@ async def check_request(request: Request) -> None:
         )
 
 
-# Every route reads the data version in its own transaction, except the placements list, which answers from a
-# snapshot that carries its own version.
+# Every route reads the data version in its own transaction, except the placements list and the citations, which
+# answer from a snapshot that carries its own version.
 versioned = APIRouter(dependencies=[Depends(meta.data_version)])
-for module in (reports, countries, changes, downgrades, stats, charts, tiers, regions, meta, bulk, quality):
+for module in (
+    reports,
+    countries,
+    corrections,
+    changes,
+    downgrades,
+    stats,
+    charts,
+    tiers,
+    regions,
+    meta,
+    bulk,
+    quality,
+    feed,
+):
     versioned.include_router(module.router)
 router = APIRouter(dependencies=[Depends(check_request)])
 router.include_router(placements.router)
+router.include_router(cite.router)
 router.include_router(versioned)

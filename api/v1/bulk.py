@@ -1,19 +1,23 @@
 import datetime
+import hashlib
 import types
 import typing
 from enum import Enum
 from typing import Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+from sqlmodel import Session
 
 from api.db import SessionDep
 from api.links import public
 from api.v1.countries import list_countries
 from api.v1.formats import Format, fields
 from api.v1.meta import LICENCE, DataVersion
-from api.v1.placements import SnapshotDep, snapshot_csv
+from api.v1.placements import Snapshot, SnapshotDep, snapshot_csv
 from api.v1.reports import list_reports
 from api.v1.schemas import CountryOut, PlacementRow, ReportOut
 
@@ -91,6 +95,10 @@ def _field(name: str, info: FieldInfo) -> dict[str, Any]:
     return field
 
 
+def _checksum(body: bytes) -> dict[str, Any]:
+    return {"bytes": len(body), "hash": "sha256:" + hashlib.sha256(body).hexdigest()}
+
+
 def _resource(name: str, path: str, model: type[BaseModel], key: list[str], title: str) -> dict[str, Any]:
     return {
         "name": name,
@@ -103,9 +111,31 @@ def _resource(name: str, path: str, model: type[BaseModel], key: list[str], titl
     }
 
 
+async def _body(response: Response) -> bytes:
+    """The bytes a bulk route sends, whether it streams them or not."""
+    if isinstance(response, StreamingResponse):
+        return b"".join([c.encode() if isinstance(c, str) else bytes(c) async for c in response.body_iterator])
+    return bytes(response.body)
+
+
+async def bulk_files(session: Session, version: str, snapshot: Snapshot) -> dict[str, bytes]:
+    """Each bulk CSV file exactly as its URL serves it (before gzip), to hash."""
+    countries = await anyio.to_thread.run_sync(get_bulk_countries_csv, session, version)
+    reports = await anyio.to_thread.run_sync(get_bulk_reports_csv, session, version)
+    return {
+        "placements.csv": await _body(await get_bulk_placements_csv(snapshot)),
+        "countries.csv": await _body(countries),
+        "reports.csv": await _body(reports),
+    }
+
+
 @router.get("/datapackage.json", summary="Data package describing the downloads")
-def get_datapackage(request: Request, version: DataVersion) -> dict[str, Any]:
-    """A Frictionless Data package (datapackage.json) describing the bulk files and every field in them."""
+async def get_datapackage(
+    request: Request, session: SessionDep, version: DataVersion, snapshot: SnapshotDep
+) -> dict[str, Any]:
+    """A Frictionless Data package (datapackage.json) describing the bulk files and every field in them, with each
+    file's size and sha256 (`bytes`, `hash`), so a newsroom can show which version of the data it used."""
+    files = await bulk_files(session, version, snapshot)
     placements = _resource("placements", "placements.csv", PlacementRow, ["year", "iso3"], "Tier placements")
     placements["schema"]["foreignKeys"] = [
         {"fields": "iso3", "reference": {"resource": "countries", "fields": "iso3"}},
@@ -123,8 +153,10 @@ def get_datapackage(request: Request, version: DataVersion) -> dict[str, Any]:
         "sources": [{"title": "U.S. Department of State, Trafficking in Persons Report",
                      "path": "https://www.state.gov/trafficking-in-persons-report/"}],
         "resources": [
-            placements,
-            _resource("countries", "countries.csv", CountryOut, ["iso3"], "Countries and territories"),
-            _resource("reports", "reports.csv", ReportOut, ["year"], "Report editions"),
+            placements | _checksum(files["placements.csv"]),
+            _resource("countries", "countries.csv", CountryOut, ["iso3"], "Countries and territories")
+            | _checksum(files["countries.csv"]),
+            _resource("reports", "reports.csv", ReportOut, ["year"], "Report editions")
+            | _checksum(files["reports.csv"]),
         ],
     }  # fmt: skip

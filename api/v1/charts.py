@@ -9,6 +9,7 @@ from api.db import SessionDep
 from api.errors import NotFound, shown
 from api.models import CoverageGap, Placement, Report
 from api.v1.countries import resolve_country
+from api.v1.meta import DataVersion
 from api.v1.regions import parse_regions, region_keys
 from api.v1.stats import ALL, tier_counts
 
@@ -21,10 +22,21 @@ TIERS = [("1", "Tier 1", "#1a9850"), ("2", "Tier 2", "#91cf60"), ("2WL", "Tier 2
 LABEL = {code: label for code, label, _ in TIERS}
 COLOUR = {code: colour for code, _, colour in TIERS}
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
+CREDIT_HEIGHT = 20
 
 
-def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> Response:
-    """An accessible, self-contained SVG: role=img, a title and a description that says what the chart shows."""
+def credit(years: list[int], version: str) -> str:
+    """The line every chart carries, so a republished copy still says where its tiers come from."""
+    editions = f"{years[0]}-{years[-1]} editions" if years else "no editions"
+    return f"Source: U.S. Department of State, Trafficking in Persons Report, {editions}. TIP Tiers API data {version}."
+
+
+def _svg(width: int, height: int, title: str, desc: str, body: list[str], source: str) -> Response:
+    """An accessible, self-contained SVG: role=img, a title and a description that says what the chart shows, and a
+    credit line (source, editions shown, data version) below the chart."""
+    height += CREDIT_HEIGHT
+    body = [*body, f'<text class="credit" x="8" y="{height - 8}" font-size="10" fill="#555555">{escape(source)}</text>']
+    desc = f"{desc} {source}"
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'role="img" aria-labelledby="chart-title chart-desc" {FONT}>'
@@ -44,7 +56,7 @@ def _years(session: SessionDep) -> list[int]:
     response_class=Response,
     responses={**SVG_RESPONSE, 404: {"description": "No country goes by that code or name."}},
 )
-def get_country_chart(session: SessionDep, code: str) -> Response:
+def get_country_chart(session: SessionDep, version: DataVersion, code: str) -> Response:
     """A step chart of one country's tier in every edition, to embed in a story (`<img src=...>`).
 
     Tiers run from Tier 1 at the top to Tier 3; Special Cases sit on their own line below, editions that did not
@@ -94,7 +106,7 @@ def get_country_chart(session: SessionDep, code: str) -> Response:
     if gaps:
         desc += f" Covered but tier not confirmed: {', '.join(map(str, sorted(gaps)))}."
     title = f"{country.name}: Trafficking in Persons Report tier, {years[0]}-{years[-1]}" if years else country.name
-    return _svg(width, height, title, desc, body)
+    return _svg(width, height, title, desc, body, credit(years, version))
 
 
 @router.get(
@@ -105,6 +117,7 @@ def get_country_chart(session: SessionDep, code: str) -> Response:
 )
 def get_tiers_chart(
     session: SessionDep,
+    version: DataVersion,
     region: Annotated[
         str | None,
         Query(description="One regional bureau code or label; the whole report by default.", examples=["AF"]),
@@ -149,4 +162,5 @@ def get_tiers_chart(
         for year in years
     )
     title = f"Countries per Trafficking in Persons Report tier, {where}"
-    return _svg(width, height, title, f"Placements per tier in each edition, {where}: {totals}.", body)
+    desc = f"Placements per tier in each edition, {where}: {totals}."
+    return _svg(width, height, title, desc, body, credit(years, version))

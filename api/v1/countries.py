@@ -6,13 +6,22 @@ from sqlmodel import Session, col, func, or_, select
 
 from api.db import SessionDep
 from api.errors import InvalidParameter, NotFound, shown
-from api.models import Country, CountryAlias, CoverageGap, Placement, Report, Tier
+from api.models import Correction, Country, CountryAlias, CoverageGap, Placement, Report, Tier
 from api.moves import direction
 from api.names import name_key
 from api.v1.formats import CSV_RESPONSE, Format, FormatDep, model_csv
 from api.v1.meta import DataVersion
 from api.v1.regions import parse_regions, region_keys
-from api.v1.schemas import CountryDetail, CountryList, CountryOut, CountryPlacement, CountrySummary, ListMeta, counts
+from api.v1.schemas import (
+    CorrectionOut,
+    CountryDetail,
+    CountryList,
+    CountryOut,
+    CountryPlacement,
+    CountrySummary,
+    ListMeta,
+    counts,
+)
 from api.watchlist import runs
 
 router = APIRouter(tags=["countries"])
@@ -124,6 +133,9 @@ def get_country(session: SessionDep, code: str) -> CountryDetail:
             region=p.region,
             basis=p.basis,
             source_url=p.source_url,
+            source_class=p.source_class,
+            report_url=p.report_url,
+            report_url_scope=p.report_url_scope,
             note=p.note,
             previous_tier=by_year.get(before.get(p.year, 0)),
             change=direction(by_year.get(before.get(p.year, 0)), p.tier, gap=before.get(p.year) in gaps),
@@ -140,4 +152,23 @@ def get_country(session: SessionDep, code: str) -> CountryDetail:
         years_on_tier_3=years_on["3"],
     )
     summary = _summaries(session, [country])[0]
-    return CountryDetail(**summary.model_dump(), summary=history, placements=placements, known_gaps=list(gaps))
+    return CountryDetail(
+        **summary.model_dump(), summary=history, placements=placements, known_gaps=list(gaps),
+        corrections=corrections_of(session, country.iso3),
+    )  # fmt: skip
+
+
+def corrections_of(session: Session, iso3: str | None = None, year: int | None = None) -> list[CorrectionOut]:
+    """Corrections, oldest first, with each country's current name; for one country or year when given."""
+    query = select(Correction, Country.name).join(Country).order_by(col(Correction.date), col(Correction.year))
+    if iso3 is not None:
+        query = query.where(Correction.iso3 == iso3)
+    if year is not None:
+        query = query.where(Correction.year == year)
+    return [
+        CorrectionOut(
+            date=c.date, year=c.year, iso3=c.iso3, country=name, field=c.field, old_value=c.old_value,
+            new_value=c.new_value, reason=c.reason, evidence_url=c.evidence_url,
+        )
+        for c, name in session.exec(query).all()
+    ]  # fmt: skip

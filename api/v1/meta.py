@@ -1,14 +1,19 @@
+import datetime
+import json
+from collections import Counter, defaultdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session, col, func, select
 
+from api import citation
 from api.config import settings
 from api.db import SessionDep
 from api.links import public
 from api.live import loaded_at
-from api.models import Dataset, Placement, Report
-from api.v1.schemas import BulkLinks, Meta, Source
+from api.models import Correction, Country, Dataset, Placement, Report
+from api.moves import Direction, direction
+from api.v1.schemas import BulkLinks, Citations, DataChange, Meta, Source
 
 router = APIRouter(tags=["about"])
 
@@ -16,6 +21,8 @@ CITATION = (
     "U.S. Department of State, Trafficking in Persons Report ({first}-{latest} editions), tier placements as "
     "compiled by TIP Tiers API, data version {version}{url}"
 )
+FEED_TAG = "tag:tip-tiers-api,2026:"
+TIERS = {"1": "Tier 1", "2": "Tier 2", "2WL": "Tier 2 Watch List", "3": "Tier 3", "SC": "Special Case"}
 LICENCE = (
     "The Trafficking in Persons Report is a work of the U.S. Government and is in the public domain in the United "
     "States (17 U.S.C. 105). This compilation adds provenance, codes and corrections and is offered under the same "
@@ -54,6 +61,67 @@ def bulk_links(request: Request) -> BulkLinks:
     )
 
 
+def data_changes(session: Session) -> list[DataChange]:
+    """What changed in the data and when, newest first: each edition added, and each day's corrections."""
+    names = dict(session.exec(select(Country.iso3, Country.name)).all())
+    tiers: dict[int, dict[str, str]] = defaultdict(dict)
+    for year, iso3, tier in session.exec(select(Placement.year, Placement.iso3, Placement.tier)):
+        tiers[year][iso3] = tier
+    changes: list[DataChange] = []
+    previous: int | None = None
+    for report in session.exec(select(Report).order_by(col(Report.year))):
+        now = tiers[report.year]
+        counts = Counter(now.values())
+        summary = [", ".join(f"{TIERS[t]} {counts[t]}" for t in TIERS if counts[t]) + f" ({len(now)} placed)."]
+        if previous is not None:
+            before = tiers[previous]
+            moves = Counter(direction(before.get(c), now.get(c)) for c in before.keys() | now.keys())
+            summary.append(
+                f"Against {previous}: {moves[Direction.UP]} up, {moves[Direction.DOWN]} down, "
+                f"{moves[Direction.ENTERED]} entered, {moves[Direction.LEFT]} left."
+            )
+        changes.append(
+            DataChange(
+                date=report.release_date, kind="edition", title=f"The {report.year} edition",
+                summary=" ".join(summary), url=public(f"/v1/reports/{report.year}"), source_url=report.url,
+                id=f"{FEED_TAG}edition-{report.year}",
+            )
+        )  # fmt: skip
+        previous = report.year
+    by_day: dict[datetime.date, list[Correction]] = defaultdict(list)
+    for correction in session.exec(select(Correction).order_by(col(Correction.date), col(Correction.year))):
+        by_day[correction.date].append(correction)
+    for day, corrections in by_day.items():
+        lines = [
+            f"{names[c.iso3]} {c.year}: "
+            + (f"{TIERS[c.old_value or '']} to {TIERS[c.new_value or '']}" if c.field == "tier"
+               else f"added on {TIERS[c.new_value]}" if c.new_value else f"removed (was {TIERS[c.old_value or '']})")
+            + "."
+            for c in corrections
+        ]  # fmt: skip
+        changes.append(
+            DataChange(
+                date=day, kind="corrections", title=f"{len(corrections)} correction{'s' * (len(corrections) > 1)}",
+                summary=" ".join(lines), url=public("/v1/corrections"), source_url=None,
+                id=f"{FEED_TAG}corrections-{day.isoformat()}",
+            )
+        )  # fmt: skip
+    changes.sort(key=lambda change: (change.date, change.kind), reverse=True)
+    return changes
+
+
+def dataset_citations(first: int, latest: int, version: str) -> Citations:
+    """The dataset in /v1/cite's four styles, without an access date (the reader's own), so this stays cacheable."""
+    url = public("/") if settings.public_url else ""
+    refs = [citation.dataset_reference(first, latest, version, url, None)]
+    return Citations(
+        text=citation.text(refs).strip(),
+        bibtex=citation.bibtex(refs),
+        csl_json=json.loads(citation.csl_json(refs)),
+        ris=citation.ris(refs),
+    )
+
+
 @router.get("/meta", summary="About the data: version, source, licence, citation")
 def get_meta(request: Request, session: SessionDep, version: DataVersion) -> Meta:
     """What this dataset is, which version is loaded, how to cite it, and where to download all of it."""
@@ -80,6 +148,8 @@ def get_meta(request: Request, session: SessionDep, version: DataVersion) -> Met
         ),
         licence=LICENCE,
         citation=CITATION.format(first=first, latest=latest, version=version, url=home),
+        citations=dataset_citations(first, latest, version),
+        changes=data_changes(session),
         bulk=bulk_links(request),
         docs=docs,
     )

@@ -43,7 +43,8 @@ def placement_rows(session: Session, query: Any) -> list[PlacementRow]:
     return [
         PlacementRow(
             year=p.year, iso3=p.iso3, iso2=c.iso2, country=c.name, name_in_report=p.name_in_report,
-            region=p.region, tier=p.tier, tier_label=label, basis=p.basis, source_url=p.source_url, note=p.note,
+            region=p.region, tier=p.tier, tier_label=label, basis=p.basis, source_url=p.source_url,
+            source_class=p.source_class, report_url=p.report_url, report_url_scope=p.report_url_scope, note=p.note,
         )
         for p, c, label in session.exec(query).all()
     ]  # fmt: skip
@@ -72,6 +73,7 @@ class Snapshot:
     by_year: dict[int, list[int]]
     by_country: dict[str, list[int]]
     years: list[int]
+    released: dict[int, datetime.date]
     gaps: dict[str, set[int]]
     codes: dict[str, str]
     aliases: dict[str, str]
@@ -109,6 +111,7 @@ def load_snapshot(session: Session) -> Snapshot:
         by_year=by_year,
         by_country=by_country,
         years=list(session.exec(select(Report.year).order_by(col(Report.year)))),
+        released={report.year: report.release_date for report in session.exec(select(Report))},
         gaps=gaps,
         codes=codes,
         aliases={alias.key: alias.iso3 for alias in session.exec(select(CountryAlias))},
@@ -233,14 +236,17 @@ def snapshot_csv(snapshot: Snapshot, matching: Iterable[int], filename: str) -> 
     return Response(body, media_type=CSV_MEDIA_TYPE, headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
-@router.get(
-    "/placements", summary="Placements, filtered (JSON or CSV)", response_model=PlacementPage, responses=CSV_RESPONSE
-)
-@router.get("/placements.csv", response_model=PlacementPage, include_in_schema=False)
-async def list_placements(
-    request: Request,
+@dataclass(frozen=True)
+class Selection:
+    """The placements a request's filters select: the report years in range, and the matching rows' positions."""
+
+    snapshot: Snapshot
+    years: list[int]
+    matching: list[int]
+
+
+async def select_placements(
     snapshot: SnapshotDep,
-    output: FormatDep,
     year: Annotated[
         list[int] | None, Query(description="Report year; repeat for several (`year=2023&year=2024`).", examples=[2024])
     ] = None,
@@ -262,6 +268,40 @@ async def list_placements(
         Query(description="ISO3, ISO2 or any name the country has gone by; repeat for several.", examples=["THA"]),
     ] = None,
     basis: Annotated[list[Basis] | None, Query(description="Only placements resting on this kind of evidence.")] = None,
+) -> Selection:
+    """The placement filters, parsed once for every route that takes them (placements, cite)."""
+    for value in year or []:
+        if not FIRST_YEAR <= value <= LAST_YEAR:
+            raise InvalidParameter("year", f"{value} is outside {FIRST_YEAR}-{LAST_YEAR}; the first report was in 2001")
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise InvalidParameter("year_from", f"year_from ({year_from}) is after year_to ({year_to})")
+    tiers = parse_tiers(tier)
+    regions = parse_regions(region, snapshot.regions)
+    codes = []
+    for name in country or []:
+        found = snapshot.country(name)
+        if found is None:
+            raise InvalidParameter("country", f"no country goes by {name!r}; see /v1/countries?q=...")
+        codes.append(found)
+    bases = [b.value for b in basis or []]
+    low, high = year_from or FIRST_YEAR, year_to or LAST_YEAR
+    # Every placement is of a report year, so the year filters select report years, and the wide layout's columns.
+    years = [y for y in snapshot.years if low <= y <= high and (not year or y in year)]
+    return Selection(snapshot, years, _matching(snapshot, years, tiers, regions, codes, bases))
+
+
+SelectionDep = Annotated[Selection, Depends(select_placements)]
+
+
+@router.get(
+    "/placements", summary="Placements, filtered (JSON or CSV)", response_model=PlacementPage, responses=CSV_RESPONSE
+)
+@router.get("/placements.csv", response_model=PlacementPage, include_in_schema=False)
+async def list_placements(
+    request: Request,
+    snapshot: SnapshotDep,
+    output: FormatDep,
+    selected: SelectionDep,
     layout: Annotated[
         Layout,
         Query(
@@ -290,28 +330,11 @@ async def list_placements(
     `layout=wide` makes it one row per country with a column per year.
     """
     # Async, and over the in-memory snapshot: no thread hop, no query.
-    for value in year or []:
-        if not FIRST_YEAR <= value <= LAST_YEAR:
-            raise InvalidParameter("year", f"{value} is outside {FIRST_YEAR}-{LAST_YEAR}; the first report was in 2001")
-    if year_from is not None and year_to is not None and year_from > year_to:
-        raise InvalidParameter("year_from", f"year_from ({year_from}) is after year_to ({year_to})")
-    tiers = parse_tiers(tier)
-    regions = parse_regions(region, snapshot.regions)
-    codes = []
-    for name in country or []:
-        found = snapshot.country(name)
-        if found is None:
-            raise InvalidParameter("country", f"no country goes by {name!r}; see /v1/countries?q=...")
-        codes.append(found)
     if layout is Layout.WIDE and output is not Format.CSV:
         raise InvalidParameter("layout", "'wide' is a CSV layout; use /v1/placements.csv?layout=wide")
     if layout is Layout.WIDE and (limit is not None or offset):
         raise InvalidParameter("limit", "the wide layout holds every matching country; drop limit and offset")
-    bases = [b.value for b in basis or []]
-    low, high = year_from or FIRST_YEAR, year_to or LAST_YEAR
-    # Every placement is of a report year, so the year filters select report years, and the wide layout's columns.
-    years = [y for y in snapshot.years if low <= y <= high and (not year or y in year)]
-    matching = _matching(snapshot, years, tiers, regions, codes, bases)
+    years, matching = selected.years, selected.matching
 
     if output is Format.CSV:
         if layout is Layout.WIDE:

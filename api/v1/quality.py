@@ -6,7 +6,15 @@ from sqlmodel import col, select
 from api.db import SessionDep
 from api.models import Country, CoverageGap, Placement, Report
 from api.v1.meta import DataVersion
-from api.v1.schemas import TIER_FIELDS, BasisCounts, Quality, QualityYear, WatchListFlag
+from api.v1.schemas import (
+    TIER_FIELDS,
+    BasisCounts,
+    Quality,
+    QualityYear,
+    ScopeCounts,
+    SourceClassCounts,
+    WatchListFlag,
+)
 from api.watchlist import streak_flags
 
 router = APIRouter(tags=["reports"])
@@ -19,20 +27,23 @@ def get_quality(session: SessionDep, version: DataVersion) -> Quality:
     """How complete and how well sourced each edition is, and which Watch List runs break the statute's rules.
 
     For every year: how many countries the report covered, how many are placed here, which are known gaps,
-    how many placements were read in the report, came from a secondary source or were derived, and whether our
+    how many placements were read in the report, came from a secondary source or were derived, how many link the
+    country's own chapter on state.gov, how citable their sources are (by class), and whether our
     per-tier counts equal the totals published at the time. Then every Watch List run longer than the automatic
     downgrade rules allow (two years plus waivers: four until 2018, three from 2019; one year after returning
     from an automatic downgrade), flagged for review rather than changed.
     """
     tiers: dict[int, Counter[str]] = defaultdict(Counter)
     basis: dict[int, Counter[str]] = defaultdict(Counter)
+    scopes: dict[int, Counter[str]] = defaultdict(Counter)
+    classes: dict[int, Counter[int]] = defaultdict(Counter)
     history: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for year, iso3, tier, kind in session.exec(
-        select(Placement.year, Placement.iso3, Placement.tier, Placement.basis).order_by(col(Placement.year))
-    ):
-        tiers[year][tier] += 1
-        basis[year][kind] += 1
-        history[iso3].append((year, tier))
+    for p in session.exec(select(Placement).order_by(col(Placement.year))):
+        tiers[p.year][p.tier] += 1
+        basis[p.year][p.basis] += 1
+        scopes[p.year][p.report_url_scope] += 1
+        classes[p.year][p.source_class] += 1
+        history[p.iso3].append((p.year, p.tier))
     gaps: dict[int, list[str]] = defaultdict(list)
     for gap in session.exec(select(CoverageGap).order_by(col(CoverageGap.iso3))):
         gaps[gap.year].append(gap.iso3)
@@ -50,6 +61,10 @@ def get_quality(session: SessionDep, version: DataVersion) -> Quality:
                 known_gaps=gaps[report.year],
                 unaccounted=None if covered is None else covered - placed - len(gaps[report.year]),
                 basis_counts=BasisCounts(**{k: basis[report.year][k] for k in ("report", "secondary", "derived")}),
+                report_url_scope_counts=ScopeCounts(**{k: scopes[report.year][k] for k in ("country", "edition")}),
+                source_class_counts=SourceClassCounts(
+                    **{name: classes[report.year][i] for i, name in enumerate(SourceClassCounts.model_fields, 1)}
+                ),
                 matches_published=all(tiers[report.year][c] == n for c, n in checked.items()) if checked else None,
             )
         )

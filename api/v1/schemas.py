@@ -27,6 +27,11 @@ class RegionCode(StrEnum):
     WHA = "WHA"
 
 
+class UrlScope(StrEnum):
+    COUNTRY = "country"
+    EDITION = "edition"
+
+
 class Basis(StrEnum):
     REPORT = "report"
     SECONDARY = "secondary"
@@ -59,6 +64,26 @@ Iso2 = Annotated[str, Field(description="ISO 3166-1 alpha-2, or an assigned one 
 TierLabel = Annotated[str, Field(description="The report's name for the tier.", examples=["Tier 2 Watch List"])]
 NameInReport = Annotated[str, Field(description="The name as transcribed from that year's report or its source.")]
 SourceUrl = Annotated[str, Field(description="Public URL of the source the tier was read from.")]
+SourceClass = Annotated[
+    int,
+    Field(
+        ge=1, le=6,
+        description="How citable `source_url`'s site is: 1 official U.S. government page (or the CIA World "
+        "Factbook), 2 archive of the report's own text (refworld, ecoi.net), 3 research dataset with named authors, "
+        "4 established news organisation, 5 other organisation, 6 unranked (blog, content site: the only copy found, "
+        "so the row is `secondary` and says so in `note`).",
+    ),
+]  # fmt: skip
+ReportUrl = Annotated[
+    str,
+    Field(
+        description="The State Department's own page for this placement: the country's chapter in that edition "
+        "where its address is confirmed (`report_url_scope` `country`), otherwise the edition's page (`edition`)."
+    ),
+]
+ReportUrlScope = Annotated[
+    "UrlScope", Field(description="`country`: `report_url` opens the country's chapter; `edition`: the edition's page.")
+]
 Note = Annotated[
     str | None, Field(description="Waivers, automatic downgrades, amendments after release, how the tier was found.")
 ]
@@ -82,7 +107,8 @@ class RegionOut(Schema):
 THAILAND_2021: dict[str, JsonValue] = {
     "year": 2021, "iso3": "THA", "iso2": "TH", "country": "Thailand", "name_in_report": "Thailand", "region": "EAP",
     "tier": "2WL", "tier_label": "Tier 2 Watch List", "basis": "report",
-    "source_url": "https://www.ecoi.net/de/dokument/2055296.html",
+    "source_url": "https://www.ecoi.net/de/dokument/2055296.html", "source_class": 2,
+    "report_url": "https://www.state.gov/reports/2021-trafficking-in-persons-report/", "report_url_scope": "edition",
     "note": 'read in a copy of the 2021 narrative: "2021 Trafficking in Persons Report: Thailand / THAILAND: Tier 2 '
             'Watch List / Therefore Thailand was downgraded to Tier 2 Watch L[ist]"',
 }  # fmt: skip
@@ -108,6 +134,10 @@ class PlacementRow(Schema):
     )
     source_url: SourceUrl
     note: Note
+    # Added in data format 2: after `note`, so CSV readers that count columns keep working.
+    source_class: SourceClass
+    report_url: ReportUrl
+    report_url_scope: ReportUrlScope
 
 
 class CountryPlacement(Schema):
@@ -135,6 +165,9 @@ class CountryPlacement(Schema):
         description="Move from the year before: `up`, `down`, `unchanged`, `special_case`, `entered` (not placed "
         "the year before) or `unknown` (the year before is a known gap)."
     )
+    source_class: SourceClass
+    report_url: ReportUrl
+    report_url_scope: ReportUrlScope
 
 
 class CountryOut(Schema):
@@ -163,12 +196,46 @@ class CountryOut(Schema):
     last_year: int | None = Field(description="Latest report year with a placement.", examples=[2025])
 
 
+class CorrectionOut(Schema):
+    """A change to a row after it was first served: what it was, what it is, why, and the evidence."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"date": "2026-11-22", "year": 2016, "iso3": "LCA", "country": "St. Lucia", "field": "tier",
+                 "old_value": "2", "new_value": "2WL",
+                 "reason": "Tier 2 had been inferred by elimination; the 2016 narrative is headed Tier 2 Watch List.",
+                 "evidence_url": "http://www.refworld.org/publisher,USDOS,,,577f95a61d,0.html"}
+            ]
+        }
+    )  # fmt: skip
+
+    date: datetime.date = Field(description="When the correction was made.")
+    year: Year
+    iso3: Iso3
+    country: str = Field(description="Current short name.")
+    field: str = Field(description="`tier` (a tier changed) or `placement` (a row added or removed).")
+    old_value: TierCode | None = Field(description="The tier before; null: the row did not exist.")
+    new_value: TierCode | None = Field(description="The tier now; null: the row was removed.")
+    reason: str = Field(description="Why, citing what the evidence says.")
+    evidence_url: str = Field(description="The page that settles it.")
+
+
+class CorrectionList(BaseModel):
+    data: list[CorrectionOut] = Field(description="Corrections, oldest first.")
+    meta: "ListMeta" = Field(description="Count and data version.")
+
+
 class CountryDetail(CountryOut):
     summary: "CountrySummary" = Field(description="Figures over the whole history.")
     placements: list[CountryPlacement] = Field(description="Every placement, oldest first.")
     known_gaps: list[int] = Field(
         description="Report years that covered the country but whose tier no source could "
         "confirm; they are listed, never guessed.",
+        examples=[[]],
+    )
+    corrections: list[CorrectionOut] = Field(
+        description="Changes made to this country's rows after they were first served (see /v1/corrections).",
         examples=[[]],
     )
 
@@ -236,6 +303,22 @@ class BasisCounts(BaseModel):
     report: Count
     secondary: Count
     derived: Count
+
+
+class ScopeCounts(BaseModel):
+    country: Count = Field(description="Placements whose `report_url` opens the country's own chapter.")
+    edition: Count = Field(description="Placements whose `report_url` is the edition's page.")
+
+
+class SourceClassCounts(BaseModel):
+    """Placements by the class of the site their `source_url` is on (see `source_class`)."""
+
+    official: Count = Field(description="1: U.S. government pages and the CIA World Factbook.")
+    report_archive: Count = Field(description="2: archives of the report's own text (refworld, ecoi.net).")
+    dataset: Count = Field(description="3: research datasets with named authors.")
+    news: Count = Field(description="4: established news organisations and wire services.")
+    other_organisation: Count = Field(description="5: other organisations; only evidence found, rows `secondary`.")
+    unranked: Count = Field(description="6: blogs and content sites; only evidence found, rows `secondary`.")
 
 
 class Gap(BaseModel):
@@ -337,6 +420,25 @@ class BulkLinks(BaseModel):
     datapackage: str = Field(description="Frictionless Data package describing the files and every field.")
 
 
+class DataChange(BaseModel):
+    """One change to the data: an edition added, or a day's corrections (also an entry of /v1/feed.atom)."""
+
+    date: datetime.date = Field(description="The edition's release date, or the day the corrections were made.")
+    kind: str = Field(description="`edition` or `corrections`.")
+    title: str = Field(description="What changed, in a few words.")
+    summary: str = Field(description="Counts per tier and moves against the edition before, or each correction.")
+    url: str = Field(description="Where to see it in this API.")
+    source_url: str | None = Field(description="The State Department's page for an edition; null for corrections.")
+    id: str = Field(description="A stable identifier (the feed entry's id).")
+
+
+class Citations(BaseModel):
+    text: str = Field(description="One line, for a footnote or a methods section.")
+    bibtex: str = Field(description="A BibTeX entry (`@misc`).")
+    csl_json: list[dict[str, JsonValue]] = Field(description="CSL-JSON, as Zotero and Pandoc import it.")
+    ris: str = Field(description="An RIS record, for EndNote, Zotero, Mendeley.")
+
+
 class Meta(BaseModel):
     name: str = Field(description="This service.")
     description: str = Field(description="What the data is.")
@@ -350,6 +452,14 @@ class Meta(BaseModel):
     source: Source = Field(description="The publication the data comes from.")
     licence: str = Field(description="Terms of reuse.")
     citation: str = Field(description="How to cite the data.")
+    changes: list["DataChange"] = Field(
+        description="What changed in the data and when, newest first: each edition added and each day's "
+        "corrections; the same as /v1/feed.atom."
+    )
+    citations: "Citations" = Field(
+        description="The dataset as a reference in four styles (add the date you accessed it); `/v1/cite` gives the "
+        "report's own pages for the placements you use."
+    )
     bulk: BulkLinks = Field(description="Stable URLs of the whole dataset.")
     docs: str = Field(description="Interactive documentation.")
 
@@ -364,6 +474,8 @@ class QualityYear(BaseModel):
         "them, but which countries they are is not known. Null where no total was published."
     )
     basis_counts: "BasisCounts" = Field(description="How many placements rest on each kind of evidence.")
+    report_url_scope_counts: ScopeCounts = Field(description="How many placements link the country's own chapter.")
+    source_class_counts: SourceClassCounts = Field(description="How citable the cited sources are.")
     matches_published: bool | None = Field(
         description="Every per-tier count published at the time equals ours; null where none was published."
     )

@@ -104,3 +104,27 @@ def test_country_history_after_a_gap_and_a_special_case(trends_client: TestClien
     assert body["known_gaps"] == [2014]
     china = trends_client.get("/v1/countries/CHN").json()["summary"]
     assert (china["current_watch_list_streak"], china["longest_watch_list_streak"]) == (1, 4)
+
+
+def test_who_fell_to_tier_3_this_year_is_one_url(real_client: TestClient) -> None:
+    """The journalist's question the downgrades endpoint (the automatic rule only) does not answer."""
+    body = real_client.get("/v1/changes?to_tier=3").json()
+    assert (body["meta"]["from_year"], body["meta"]["to_year"]) == (2024, 2025)
+    assert {(c["iso3"], c["from_tier"], c["to_tier"], c["direction"]) for c in body["data"]} == {
+        ("LAO", "2WL", "3", "down"), ("TCD", "2WL", "3", "down")
+    }  # fmt: skip
+    stayed = real_client.get("/v1/changes?to_tier=3&direction=unchanged").json()["data"]
+    assert len(stayed) == 20 - 2 and all(c["from_tier"] == c["to_tier"] == "3" for c in stayed)
+
+
+def test_from_and_to_tier_take_any_spelling_and_combine(real_client: TestClient) -> None:
+    rows = real_client.get("/v1/changes.csv?from=2013&to=2014&from_tier=watch-list&to_tier=tier-3").text.splitlines()
+    assert [line.split(",")[0] for line in rows[1:]] == ["GMB", "MYS", "THA", "VEN"]
+
+
+def test_a_bad_tier_filter_is_a_422_naming_it(real_client: TestClient) -> None:
+    response = real_client.get("/v1/changes?to_tier=7")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"parameter": "to_tier", "message": "'7' is not a tier; use one of 1, 2, 2WL, 3, SC"}
+    ]

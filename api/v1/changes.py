@@ -11,6 +11,7 @@ from api.v1.formats import CSV_RESPONSE, Format, FormatDep, model_csv
 from api.v1.meta import DataVersion
 from api.v1.regions import parse_regions, region_keys
 from api.v1.schemas import Change, ChangeList, ChangeMeta
+from api.v1.tiers import parse_tiers
 
 router = APIRouter(tags=["trends"])
 
@@ -54,6 +55,22 @@ def list_changes(
             alias="direction", description="Only these moves, e.g. `down`; by default every move except `unchanged`."
         ),
     ] = None,
+    from_tier: Annotated[
+        list[str] | None,
+        Query(
+            description="Only countries on this tier in the earlier year (any spelling: `2wl`, `tier-3`); repeat "
+            "or comma-separate.",
+            examples=["2WL"],
+        ),
+    ] = None,
+    to_tier: Annotated[
+        list[str] | None,
+        Query(
+            description="Only countries on this tier in the later year: `?to_tier=3` is who fell to (or stayed "
+            "on) Tier 3.",
+            examples=["3"],
+        ),
+    ] = None,
 ) -> ChangeList | Response:
     """Upgrades, downgrades, Special Case changes and countries entering or leaving between two reports.
 
@@ -61,6 +78,9 @@ def list_changes(
     entered or left the report. `?from=2013&to=2014&direction=down` lists the 2014 downgrades; `?direction=unchanged`
     lists those that stayed. Tier 1 is the top; moves to or from a Special Case are neither up nor down. Countries
     whose tier in either year is a known gap are `unknown` and listed in `meta.gaps`.
+
+    **Who fell to Tier 3 this year:** `/v1/changes?to_tier=3` (every move into Tier 3 since the edition before, Watch
+    List countries downgraded automatically or not). Add `direction=unchanged` for those who stayed there.
     """
     years = list(session.exec(select(Report.year).order_by(col(Report.year))).all())
     for name, value in (("to", to_year), ("from", from_year)):
@@ -78,6 +98,7 @@ def list_changes(
         raise InvalidParameter("from", f"from ({from_year}) must be before to ({to_year})")
     regions = parse_regions(region, region_keys(session))
     wanted = set(move or MOVES)
+    from_tiers, to_tiers = parse_tiers(from_tier, "from_tier"), parse_tiers(to_tier, "to_tier")
 
     placed: dict[int, dict[str, Placement]] = {from_year: {}, to_year: {}}
     for p in session.exec(select(Placement).where(col(Placement.year).in_([from_year, to_year]))):
@@ -92,7 +113,10 @@ def list_changes(
         gap = (from_year, iso3) in gaps or (to_year, iso3) in gaps
         move_ = direction(before.tier if before else None, after.tier if after else None, gap=gap)
         where = (after or before).region  # type: ignore[union-attr]
-        if move_ in wanted and (not regions or where in regions):
+        tiers_match = (not from_tiers or (before is not None and before.tier in from_tiers)) and (
+            not to_tiers or (after is not None and after.tier in to_tiers)
+        )
+        if move_ in wanted and (not regions or where in regions) and tiers_match:
             rows.append(Change(iso3=iso3, country=names[iso3], region=where, from_year=from_year, to_year=to_year,
                                from_tier=before.tier if before else None, to_tier=after.tier if after else None,
                                direction=move_))  # fmt: skip

@@ -70,6 +70,9 @@ def list_downgrades(
 ) -> RuleList | Response:
     """Who the Watch List rule sent to Tier 3, who stayed by waiver, and who faces it next year.
 
+    **Only the automatic Watch List rule.** A country that fell to Tier 3 for another reason is not here: for
+    "who fell to Tier 3 this year", ask `/v1/changes?to_tier=3`.
+
     Since the 2009 report, a country two consecutive years on the Tier 2 Watch List must go to Tier 3 unless it
     is waived: waivers of up to two years until 2018, one from 2019, and none for a country back on the list
     after such a downgrade. `downgraded` = Tier 3 after two or more Watch List years; `waived` = a third or later

@@ -199,7 +199,7 @@ def index(request: Request) -> Any:
 @app.get("/health", summary="Liveness: the process answers", tags=["operations"])
 def health() -> Health:
     """For a process supervisor: `200` whenever this process can answer, whatever the database is doing."""
-    return Health(status="ok", version=VERSION)
+    return Health(status="ok", version=VERSION, data_version=live.held.version if live.held else None)
 
 
 @app.get(

@@ -108,3 +108,26 @@ def test_a_country_shows_the_corrections_to_its_rows(client: TestClient) -> None
         (2006, "tier", "2", "2WL")
     ]
     assert next(p for p in body["placements"] if p["year"] == 2006)["tier"] == "2WL", "the correction is true"
+
+
+@pytest.mark.parametrize(
+    ("name", "candidates"),
+    [("Congo", [("Democratic Republic of the Congo", "COD"), ("Republic of the Congo", "COG")]),
+     ("korea", [("North Korea", "PRK"), ("South Korea", "KOR")])],
+)  # fmt: skip
+def test_an_ambiguous_name_is_a_404_naming_every_candidate(
+    real_client: TestClient, name: str, candidates: list[tuple[str, str]]
+) -> None:
+    response = real_client.get(f"/v1/countries/{name}")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    detail = response.json()["detail"]
+    assert f"could be any of {len(candidates)} countries" in detail
+    for country, iso3 in candidates:
+        assert f"{country} ({iso3}, http://testserver/v1/countries/{iso3})" in detail
+        assert real_client.get(f"/v1/countries/{iso3}").status_code == 200
+
+
+def test_a_name_that_is_part_of_one_country_suggests_it(real_client: TestClient) -> None:
+    detail = real_client.get("/v1/countries/Timor").json()["detail"]
+    assert detail.endswith("did you mean Timor-Leste (TLS, http://testserver/v1/countries/TLS)?")

@@ -13,10 +13,15 @@ OPENAPI = app.openapi()
 OPERATIONS = [(path, method, op) for path, item in OPENAPI["paths"].items() for method, op in item.items()]
 
 
-def test_health_answers_without_the_database(client: TestClient) -> None:
+def test_health_answers_without_the_database(client: TestClient, fixture_dir: Path) -> None:
+    from api.live import live
+
+    live.held = None
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "version": app.version}
+    assert response.json() == {"status": "ok", "version": app.version, "data_version": None}
+    client.get("/v1/tiers")  # any data answer reads the version
+    assert client.get("/health").json()["data_version"] == data_version(fixture_dir), "the version the process holds"
 
 
 def test_ready_reports_the_data_version_served(client: TestClient, fixture_dir: Path) -> None:

@@ -6,6 +6,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from api.db import SessionDep
 from api.errors import InvalidParameter, NotFound, shown
+from api.links import public
 from api.models import Correction, Country, CountryAlias, CoverageGap, Placement, Report, Tier
 from api.moves import direction
 from api.names import name_key
@@ -102,6 +103,25 @@ def list_countries(
     return CountryList(data=data, meta=ListMeta(total=len(data), data_version=version))
 
 
+def _not_found(session: Session, code: str) -> str:
+    """A 404's detail: where the name is part of several countries' names ("Congo", "Korea"), every candidate with
+    its code and URL, so the reader can pick; otherwise where to search."""
+    key = name_key(code)
+    candidates = [] if len(key) < 3 else session.exec(
+        select(Country).where(
+            col(Country.iso3).in_(select(CountryAlias.iso3).where(col(CountryAlias.key).contains(key)))
+        ).order_by(col(Country.name))
+    ).all()  # fmt: skip
+    if 1 < len(candidates) <= 10:
+        listed = "; ".join(f"{c.name} ({c.iso3}, {public(f'/v1/countries/{c.iso3}')})" for c in candidates)
+        return f"{shown(code)} could be any of {len(candidates)} countries: {listed}. Ask for one by its code."
+    if len(candidates) == 1:
+        (only,) = candidates
+        return (f"No country goes by {shown(code)}; did you mean {only.name} "
+                f"({only.iso3}, {public(f'/v1/countries/{only.iso3}')})?")  # fmt: skip
+    return f"No country goes by {shown(code)}; try /v1/countries?q=... to search names."
+
+
 @router.get(
     "/countries/{code}",
     summary="One country's tier history",
@@ -111,7 +131,7 @@ def get_country(session: SessionDep, code: str) -> CountryDetail:
     """One country's full placement history, oldest first; `code` may be ISO3, ISO2 or any name, e.g. `Ivory Coast`."""
     country = resolve_country(session, code)
     if country is None:
-        raise NotFound(f"No country goes by {shown(code)}; try /v1/countries?q=... to search names.")
+        raise NotFound(_not_found(session, code))
     rows = session.exec(
         select(Placement, Tier.label)
         .join(Tier, col(Tier.code) == Placement.tier)

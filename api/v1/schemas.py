@@ -378,6 +378,12 @@ class RegionList(BaseModel):
 class Health(BaseModel):
     status: str = Field(description="`ok` whenever the process answers; the database is not asked.", examples=["ok"])
     version: str = Field(description="The API's version.", examples=["1.0.0"])
+    data_version: str | None = Field(
+        default=None,
+        description="The data version this process last read (it is not read again for this answer); null before "
+        "the first reading.",
+        examples=["3f9c2a1b7d4e"],
+    )
 
 
 class Ready(BaseModel):

@@ -80,9 +80,13 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
         path = request.url.path
         # A 15 kB probe is not echoed back whole.
         detail = f"There is nothing at {path if len(path) <= 100 else path[:96] + '...'}; see /docs for the endpoints."
-    elif exc.status_code == 405:
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
         detail = f"{request.method} is not allowed here; this API is read-only (GET, HEAD)."
-    return problem(exc.status_code, str(detail), headers=dict(exc.headers or {}))
+        # Routing lists GET only, but HEAD works wherever GET does (api/caching.py).
+        allowed = [m.strip() for m in headers.get("Allow", "GET").split(",") if m.strip()]
+        headers["Allow"] = ", ".join([*allowed, "HEAD"] if "GET" in allowed and "HEAD" not in allowed else allowed)
+    return problem(exc.status_code, str(detail), headers=headers)
 
 
 async def _on_database_down(request: Request, exc: Exception) -> JSONResponse:

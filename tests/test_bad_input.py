@@ -100,7 +100,8 @@ def test_unsupported_method_is_a_405_problem(client: TestClient, method: str, pa
     response = client.request(method, path)
     assert response.status_code == 405
     assert response.headers["content-type"] == "application/problem+json"
-    assert "GET" in response.headers["allow"]
+    assert response.headers["allow"] == "GET, HEAD", "HEAD works wherever GET does, and Allow says so"
+    assert client.head(path).status_code == 200
 
 
 NOT_ACCEPTABLE = [

@@ -41,7 +41,10 @@ def no_public_url(empty_store: None) -> Iterator[None]:
 def test_links_are_relative_without_public_url(client: TestClient, no_public_url: None) -> None:
     page = client.get("/v1/placements?limit=2", headers={"Host": "evil.example"})
     assert page.json()["links"]["next"] == "/v1/placements?limit=2&offset=2"
-    assert page.headers["link"] == '</v1/placements?limit=2&offset=2>; rel="next"'
+    assert page.headers["link"] == (
+        '</v1/placements?limit=2&offset=2>; rel="next", </v1/placements?limit=2&offset=0>; rel="first", '
+        '</v1/placements?limit=2&offset=10>; rel="last"'
+    )
     meta = client.get("/v1/meta", headers={"Host": "evil.example"}).json()
     assert meta["bulk"]["datapackage"] == "/v1/bulk/datapackage.json"
     assert meta["docs"] == "/docs"

@@ -134,7 +134,7 @@ def test_every_route_is_get_only() -> None:
 
 def test_every_operation_is_versioned_except_health_and_ready() -> None:
     paths = set(OPENAPI["paths"])
-    assert {p for p in paths if not p.startswith("/v1/")} == {"/health", "/ready"}
+    assert {p for p in paths if not p.startswith("/v1/") and p != "/v1"} == {"/health", "/ready"}
 
 
 @pytest.mark.parametrize(("path", "method", "operation"), OPERATIONS, ids=[f"{m} {p}" for p, m, _ in OPERATIONS])
@@ -203,3 +203,22 @@ def test_unexpected_error_is_a_500_problem_without_internals() -> None:
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
     assert "secret" not in response.text
+
+
+@pytest.mark.parametrize("path", ["/v1", "/v1/"])
+def test_v1_itself_lists_every_endpoint(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200 and "etag" in response.headers
+    endpoints = response.json()["endpoints"]
+    assert {"http://testserver/v1/placements", "http://testserver/v1/cite", "http://testserver/v1/feed.atom",
+            "http://testserver/v1/corrections", "http://testserver/v1/bulk"} <= set(endpoints)  # fmt: skip
+    assert all(client.get(url.replace("{code}", "THA").replace("{year}", "2010")).status_code == 200
+               for url in endpoints)  # fmt: skip
+
+
+@pytest.mark.parametrize("path", ["/v1/bulk", "/v1/bulk/"])
+def test_the_bulk_index_links_every_file(client: TestClient, path: str) -> None:
+    body = client.get(path).json()
+    assert set(body["files"]) == {"placements.csv", "placements.json", "countries.csv", "reports.csv",
+                                  "datapackage.json"}  # fmt: skip
+    assert all(client.get(url).status_code == 200 for url in body["files"].values())

@@ -43,7 +43,11 @@ def test_placements_first_page_whole_body(client: TestClient, fixture_dir: Path)
             "prev": None,
         },
     }  # fmt: skip
-    assert response.headers["link"] == '<http://testserver/v1/placements?year=2005&limit=2&offset=2>; rel="next"'
+    assert response.headers["link"] == (
+        '<http://testserver/v1/placements?year=2005&limit=2&offset=2>; rel="next", '
+        '<http://testserver/v1/placements?year=2005&limit=2&offset=0>; rel="first", '
+        '<http://testserver/v1/placements?year=2005&limit=2&offset=2>; rel="last"'
+    )
 
 
 def test_placements_default_returns_everything_in_year_then_iso3_order(client: TestClient) -> None:
@@ -60,7 +64,11 @@ def test_placements_last_page_links_back(client: TestClient) -> None:
     assert keys(body) == ALL[8:]
     assert body["links"]["next"] is None
     assert body["links"]["prev"] == "http://testserver/v1/placements?limit=4&offset=4"
-    assert response.headers["link"] == '<http://testserver/v1/placements?limit=4&offset=4>; rel="prev"'
+    assert response.headers["link"] == (
+        '<http://testserver/v1/placements?limit=4&offset=4>; rel="prev", '
+        '<http://testserver/v1/placements?limit=4&offset=0>; rel="first", '
+        '<http://testserver/v1/placements?limit=4&offset=8>; rel="last"'
+    )
 
 
 def test_placements_pages_cover_every_row_once(client: TestClient) -> None:

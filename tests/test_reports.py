@@ -78,3 +78,12 @@ def test_get_report_invalid_year_is_422(client: TestClient, year: str) -> None:
     response = client.get(f"/v1/reports/{year}")
     assert response.status_code == 422
     assert response.json()["errors"][0]["parameter"] == "year"
+
+
+def test_the_readme_says_what_a_missing_year_answers(client: TestClient) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    assert "(`/v1/reports/2026`), is a 404" in readme and "(`/v1/reports/1999`) a 422" in readme
+    assert client.get("/v1/reports/2026").status_code == 404
+    assert client.get("/v1/reports/1999").status_code == 422

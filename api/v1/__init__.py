@@ -9,6 +9,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from api.errors import InvalidParameter, NotFound
+from api.links import public
 from api.v1 import (
     bulk,
     changes,
@@ -150,3 +151,11 @@ router = APIRouter(dependencies=[Depends(check_request)])
 router.include_router(placements.router)
 router.include_router(cite.router)
 router.include_router(versioned)
+
+
+@router.get("", summary="Version 1: every endpoint", tags=["about"])
+@router.get("/", include_in_schema=False)
+def get_v1_index(request: Request, version: meta.DataVersion) -> dict[str, Any]:
+    """The v1 endpoints, each at its URL, with the data version served; `/docs` describes each."""
+    paths = sorted(path for path in request.app.openapi()["paths"] if path.startswith("/v1"))
+    return {"endpoints": [public(path) for path in paths], "docs": public("/docs"), "data_version": version}

@@ -26,6 +26,20 @@ router = APIRouter(prefix="/bulk", tags=["bulk downloads"])
 _TYPES = {int: "integer", str: "string", float: "number", bool: "boolean", datetime.date: "date"}
 
 
+@router.get("", summary="The bulk files: every download, at stable URLs")
+@router.get("/", include_in_schema=False)
+def get_bulk_index(request: Request, version: DataVersion) -> dict[str, Any]:
+    """Where each bulk file is, and the data version they hold; `datapackage.json` describes every field and gives
+    each file's checksum."""
+    names = {"placements.csv": "get_bulk_placements_csv", "placements.json": "get_bulk_placements_json",
+             "countries.csv": "get_bulk_countries_csv", "reports.csv": "get_bulk_reports_csv",
+             "datapackage.json": "get_datapackage"}  # fmt: skip
+    return {
+        "files": {name: public(request.app.url_path_for(route)) for name, route in names.items()},
+        "data_version": version,
+    }
+
+
 @router.get(
     "/placements.csv",
     summary="Download every placement (CSV)",

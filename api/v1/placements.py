@@ -353,7 +353,11 @@ async def list_placements(
         b'],"meta":', _META_JSON(meta), b',"links":', _LINKS_JSON(links), b"}",
     ))  # fmt: skip
     headers = {"X-Total-Count": str(total)}
-    if link := ", ".join(f'<{url}>; rel="{rel}"' for url, rel in ((next_url, "next"), (prev_url, "prev")) if url):
+    pages: list[tuple[str | None, str]] = [(next_url, "next"), (prev_url, "prev")]
+    if next_url or prev_url:  # more than one page: RFC 8288's first and last too, as GitHub's API gives them
+        last = max(total - 1, 0) // limit * limit
+        pages += [(this_page(request.url, offset=0), "first"), (this_page(request.url, offset=last), "last")]
+    if link := ", ".join(f'<{url}>; rel="{rel}"' for url, rel in pages if url):
         headers["Link"] = link
     return Response(body, media_type="application/json", headers=headers)
 

@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import live
 import pytest
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
@@ -161,3 +162,9 @@ def empty_store(cache_layer: HTTPCache) -> Iterator[None]:
     yield
     cache_layer.store.answers.clear()
     cache_layer.store.size = 0
+
+
+@pytest.fixture(autouse=True)
+def _live_marker(request: pytest.FixtureRequest) -> None:
+    """tests/live.py refuses to start a server for a test not marked `live`."""
+    live.LIVE_TEST[0] = request.node.get_closest_marker("live") is not None

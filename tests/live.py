@@ -17,6 +17,9 @@ from typing import Any
 
 import httpx
 
+# Set by tests/conftest.py for each test: whether it carries the `live` marker.
+LIVE_TEST = [False]
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -40,6 +43,8 @@ class Server:
 def running(command: list[str], ready_url: str, log: Path, env: dict[str, str] | None = None,
             cwd: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:  # fmt: skip
     """Start a server, wait until `ready_url` answers 200, and stop it with SIGTERM on exit (killed after 30 s)."""
+    if os.environ.get("PYTEST_CURRENT_TEST") and not LIVE_TEST[0]:
+        raise RuntimeError("a test that starts a server is marked @pytest.mark.live, so `-m 'not live'` leaves it out")
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
     try:

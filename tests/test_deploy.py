@@ -85,6 +85,7 @@ def _healthcheck() -> list[str]:
     return [sys.executable, *arguments]
 
 
+@pytest.mark.live
 def test_the_healthcheck_command_passes_on_a_live_server_and_fails_without_one(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'tip.db'}"
     engine = make_engine(url)

@@ -14,7 +14,10 @@ from live import serve
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", Path(__file__).parent.parent / "test-output"))
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package `chromium`)")
+pytestmark = [
+    pytest.mark.live,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package `chromium`)"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from live import serve
 from sqlalchemy import Engine
 
@@ -26,6 +27,7 @@ def _exchange(port: int, data: bytes, wait: float = 5.0) -> bytes:
         return b"".join(chunks)
 
 
+@pytest.mark.live
 def test_oversized_slow_and_numerous_headers_are_refused_and_others_still_served(
     engine: Engine, fixture_dir: Path, tmp_path: Path
 ) -> None:

@@ -26,6 +26,8 @@ from api.models import Placement
 from api.v1.meta import current_version
 from seed.loader import data_version, load
 
+pytestmark = pytest.mark.live
+
 READER = "tip_reader"
 COMPOSE = yaml.safe_load((Path(__file__).parent.parent / "compose.yaml").read_text())
 URLS = [

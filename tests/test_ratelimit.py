@@ -168,6 +168,7 @@ def statuses(base: str, count: int, headers: dict[str, str] | None = None) -> Co
 
 
 @needs_redis
+@pytest.mark.live
 def test_the_production_command_with_two_workers_enforces_one_shared_limit(seeded: str, tmp_path: Path) -> None:
     # A key prefix of its own: another run's counts for 127.0.0.1 in the same minute must not leak in.
     inside_one_window()
@@ -195,12 +196,14 @@ def one_worker(seeded: str, tmp_path: Path, request: pytest.FixtureRequest) -> I
         yield server.base
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("one_worker", ["127.0.0.1"], indirect=True)
 def test_forwarded_address_is_believed_from_a_trusted_proxy(one_worker: str) -> None:
     assert statuses(one_worker, 3, {"X-Forwarded-For": "203.0.113.7"}) == {200: 2, 429: 1}
     assert statuses(one_worker, 2, {"X-Forwarded-For": "203.0.113.8"}) == {200: 2}
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("one_worker", ["192.0.2.1"], indirect=True)
 def test_forwarded_address_is_ignored_from_anyone_else(one_worker: str) -> None:
     # Every request comes from 127.0.0.1, not a trusted proxy here: a new X-Forwarded-For each time changes nothing.

@@ -8,6 +8,8 @@ import pytest
 from live import serve
 from sqlalchemy import Engine
 
+pytestmark = pytest.mark.live
+
 README = (Path(__file__).parent.parent / "README.md").read_text()
 
 

@@ -169,6 +169,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+@pytest.mark.live
 def test_a_seed_killed_halfway_leaves_the_previous_data_served(
     engine: Engine, client: TestClient, fixture_dir: Path
 ) -> None:

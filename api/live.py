@@ -40,9 +40,13 @@ def read_loaded(overrides: Mapping[Any, Any]) -> Loaded | None:
 
 class LiveVersion:
     def __init__(
-        self, read: Callable[[Mapping[Any, Any]], Loaded | None], interval: float, patience: float = 0.5
+        self,
+        read: Callable[[Mapping[Any, Any]], Loaded | None],
+        interval: float,
+        patience: float = 0.5,
+        stuck_after: float = 2.0,
     ) -> None:
-        self.read, self.interval, self.patience = read, interval, patience
+        self.read, self.interval, self.patience, self.stuck_after = read, interval, patience, stuck_after
         self.source: object = None
         self.held: Loaded | None = None
         self.started = self.succeeded = -math.inf
@@ -94,10 +98,10 @@ class LiveVersion:
                 self.reading = False
 
     def answering(self) -> bool:
-        """Whether the last read succeeded and none has been under way for longer than `patience`. Judged by the
-        read itself, not by when this is asked: an event loop busy for a second must not make a healthy database
-        look silent."""
-        stuck = self.reading and time.monotonic() - self.started >= self.patience
+        """Whether the last read succeeded and none has been under way for longer than `stuck_after`. Judged by the
+        read itself, and with room: under load a healthy read can outlast a request's patience, and a load balancer
+        must not pull a busy worker; a silent database is still reported within `stuck_after` seconds."""
+        stuck = self.reading and time.monotonic() - self.started >= self.stuck_after
         return self.error is None and self.succeeded > -math.inf and not stuck
 
 

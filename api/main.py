@@ -213,7 +213,8 @@ async def ready(request: Request) -> Ready:
     """For a load balancer: send traffic here only while this answers `200` with the data version it serves.
 
     Answered from the version the worker holds, read again when older than a tenth of a second: a flood of probes
-    makes at most ten reads a second, and a database that stops answering gives a `503` within about half a second."""
+    makes at most ten reads a second. A database that refuses gives a `503` at once; one that stops answering, once a
+    read has been under way for two seconds (a busy worker's healthy read may take longer than half a second)."""
     loaded = await live.get(request.app.dependency_overrides, max_age=READY_MAX_AGE)
     if not live.answering():
         raise HTTPException(503, "The database does not answer; please retry shortly.", {"Retry-After": "5"})

@@ -164,7 +164,8 @@ def empty_store(cache_layer: HTTPCache) -> Iterator[None]:
     cache_layer.store.size = 0
 
 
-@pytest.fixture(autouse=True)
-def _live_marker(request: pytest.FixtureRequest) -> None:
-    """tests/live.py refuses to start a server for a test not marked `live`."""
-    live.LIVE_TEST[0] = request.node.get_closest_marker("live") is not None
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of the test starts (module-scoped servers too): tests/live.py refuses to start a server
+    for a test not marked `live`."""
+    live.LIVE_TEST[0] = item.get_closest_marker("live") is not None

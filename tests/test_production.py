@@ -258,7 +258,14 @@ def test_a_silent_database_gives_bounded_503s_while_health_and_held_answers_stay
             assert timed("/v1/placements?year=2024")[0] == 200
             stall.forwarding.clear()
             time.sleep(0.2)
+            # /ready says 503 once a read has been under way for 2 s (a healthy read under load can take longer
+            # than a request's patience; a silent database is reported soon after).
+            silent = time.monotonic()
             ready = timed("/ready")
+            while ready[0] != 503 and time.monotonic() - silent < 5:
+                time.sleep(0.1)
+                ready = timed("/ready")
+            ready = (ready[0], time.monotonic() - silent)
             health = [timed("/health") for _ in range(5)]
             held = timed("/v1/placements?year=2024")
             fresh = timed("/v1/countries?region=EAP")
@@ -271,7 +278,7 @@ def test_a_silent_database_gives_bounded_503s_while_health_and_held_answers_stay
             warnings = [line["message"] for line in server.lines() if line["level"] == "warning"]
     finally:
         stall.close()
-    assert ready[0] == 503 and ready[1] < 1.0, ready
+    assert ready[0] == 503 and ready[1] < 3.0, ready
     assert all(status == 200 and seconds < 0.5 for status, seconds in health), health
     assert held[0] == 200 and held[1] < 1.0, "the answer held for this data version is served"
     # Statement timeout + 1 s for the pooled connection's silent ping, then the connect timeout for a new one.

@@ -28,6 +28,10 @@ MEDIA_TYPES = {
 }
 
 
+FILE_NAMES = {Style.TEXT: "references.txt", Style.BIBTEX: "references.bib", Style.CSL_JSON: "references.json",
+              Style.RIS: "references.ris"}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Reference:
     """One work: a country's chapter in an edition, an edition as a whole, or a version of this dataset."""

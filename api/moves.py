@@ -16,6 +16,11 @@ class Direction(StrEnum):
     UNKNOWN = "unknown"
 
 
+def moves(before: dict[str, str], after: dict[str, str]) -> dict[str, Direction]:
+    """Each country's move between two editions' placements ({iso3: tier}), for every country in either."""
+    return {iso3: direction(before.get(iso3), after.get(iso3)) for iso3 in before.keys() | after.keys()}
+
+
 def direction(before: str | None, after: str | None, gap: bool = False) -> Direction:
     """`before`/`after` are tier codes, None when not placed; `gap` when either report covered it unplaced."""
     if gap:

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from api.moves import Direction, direction
+from api.moves import Direction, moves
 from api.names import name_key
 from api.watchlist import rule_events
 from seed.loader import Rows, SeedError, read_dataset
@@ -103,9 +103,8 @@ def placements_csv(listed: list[Listed], url: str) -> str:
     return buffer.getvalue()
 
 
-def reports_csv(data_dir: Path, year: int, released: datetime.date, url: str, listed: list[Listed]) -> str:
-    """reports.csv with this edition's row added after the editions before it; every other line as it was."""
-    text = (data_dir / "reports.csv").read_text(encoding="utf-8")
+def reports_csv(text: str, year: int, released: datetime.date, url: str, listed: list[Listed]) -> str:
+    """reports.csv's text with this edition's row added after the editions before it; every other line as it was."""
     counts = Counter(item.tier for item in listed)
     row = [year, year - 2000, released.isoformat(), url, len(listed), counts["1"], counts["2"], counts["2WL"],
            counts["3"], counts["SC"], url, ""]  # fmt: skip
@@ -123,8 +122,7 @@ def changes(rows: Rows, year: int, listed: list[Listed]) -> list[str]:
     after = {item.iso3: item.tier for item in listed}
     name = {iso3: rows.countries[iso3].name for iso3 in before.keys() | after.keys()}
     moved: dict[Direction, list[str]] = {}
-    for iso3 in sorted(before.keys() | after.keys(), key=lambda code: name[code]):
-        move = direction(before.get(iso3), after.get(iso3))
+    for iso3, move in sorted(moves(before, after).items(), key=lambda item: name[item[0]]):
         if move is not Direction.UNCHANGED:
             label = f"{name[iso3]} ({before.get(iso3, '-')} -> {after.get(iso3, '-')})"
             moved.setdefault(move, []).append(label)
@@ -159,7 +157,7 @@ def add_edition(data_dir: Path, year: int, list_path: Path, released: datetime.d
     new_placements = placements_csv(listed, page)
     # An edition already described in reports.csv keeps its row (and its published figures).
     reports_text = (data_dir / "reports.csv").read_text(encoding="utf-8")
-    new_reports = reports_text if year in rows.reports else reports_csv(data_dir, year, released, page, listed)
+    new_reports = reports_text if year in rows.reports else reports_csv(reports_text, year, released, page, listed)
     if target.exists():
         if target.read_text(encoding="utf-8") == new_placements:
             return [f"add-edition: {year} is already in {target}, as this list gives it; nothing changed"]

@@ -68,17 +68,31 @@ def reset(engine: Engine) -> None:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+# The databases every database test runs on; PostgreSQL's only where TEST_DATABASE_URL is set.
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def postgres_url() -> str:
+    """TEST_DATABASE_URL, or skip the test, saying why."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("PostgreSQL not tested: TEST_DATABASE_URL is not set")
+    return url
+
+
+def empty_database(kind: str, sqlite_file: Path) -> Engine:
+    """A fresh SQLite file, or the PostgreSQL at TEST_DATABASE_URL emptied first."""
+    if kind == "sqlite":
+        return make_engine(f"sqlite:///{sqlite_file}")
+    engine = make_engine(postgres_url())
+    reset(engine)
+    return engine
+
+
+@pytest.fixture(params=DATABASES)
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An empty database: a fresh SQLite file, or the PostgreSQL at TEST_DATABASE_URL emptied first."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
-    else:
-        url = os.environ.get("TEST_DATABASE_URL")
-        if not url:
-            pytest.skip("PostgreSQL not tested: TEST_DATABASE_URL is not set")
-        engine = make_engine(url)
-        reset(engine)
+    engine = empty_database(request.param, tmp_path / "test.db")
     yield engine
     engine.dispose()
 
@@ -107,7 +121,7 @@ def trends_client(engine: Engine, trends_dir: Path) -> Iterator[TestClient]:
     yield from client_over(engine)
 
 
-@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="session", params=DATABASES)
 def real_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """The real seed data, loaded once per test run on each database, and only read. On PostgreSQL it lives in a
     database of its own (TEST_DATABASE_URL's name + "_real", made when missing), which tests that empty the test
@@ -115,9 +129,7 @@ def real_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     if request.param == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('real') / 'real.db'}")
     else:
-        url = os.environ.get("TEST_DATABASE_URL")
-        if not url:
-            pytest.skip("PostgreSQL not tested: TEST_DATABASE_URL is not set")
+        url = postgres_url()
         real = make_url(url).set(database=f"{make_url(url).database}_real")
         admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:

@@ -3,39 +3,32 @@ no 5xx, every answer matches its documented schema, status code and content type
 
 Bounded and derandomized: the same examples on every run, so a failure reproduces."""
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import schemathesis
-from conftest import reset
+from conftest import DATABASES, empty_database
 from hypothesis import HealthCheck, settings
 from schemathesis import Case
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy import Engine
 
-from api.db import get_session, make_engine, session_for
+from api.db import get_session, session_for
 from api.main import app
 from seed.loader import load
 
 EXAMPLES = 50
 
 
-@pytest.fixture(scope="module", autouse=True, params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module", autouse=True, params=DATABASES)
 def seeded_engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, fixture_dir: Path
 ) -> Iterator[Engine]:
     """The fixture dataset, on each database, served through the app's session dependency: PostgreSQL refuses
     input SQLite takes (a NUL in a string), so both are fuzzed."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}")
-    else:
-        if not (url := os.environ.get("TEST_DATABASE_URL")):
-            pytest.skip("PostgreSQL not tested: TEST_DATABASE_URL is not set")
-        engine = make_engine(url)
-        reset(engine)
+    engine = empty_database(request.param, tmp_path_factory.mktemp("fuzz") / "fuzz.db")
     load(engine, fixture_dir)
     app.dependency_overrides[get_session] = lambda: (yield from session_for(engine))
     yield engine

@@ -64,7 +64,5 @@ async def get_citations(
     # The answer changes with the day as well as the data: its ETag says so, and no stored copy outlives the day.
     request.state.data_version = f"{snapshot.version}:{day.isoformat()}"
     body = citation.RENDER[style]([*refs.values(), dataset])
-    filename = {"text": "references.txt", "bibtex": "references.bib", "csl-json": "references.json",
-                "ris": "references.ris"}[style.value]  # fmt: skip
     return Response(body, media_type=citation.MEDIA_TYPES[style],
-                    headers={"Content-Disposition": f'inline; filename="{filename}"'})  # fmt: skip
+                    headers={"Content-Disposition": f'inline; filename="{citation.FILE_NAMES[style]}"'})  # fmt: skip

@@ -1,5 +1,5 @@
 from collections import Counter, defaultdict
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from sqlmodel import Session, col, func, or_, select
@@ -94,8 +94,7 @@ def list_countries(
     if regions := parse_regions(region, region_keys(session)):
         query = query.where(col(Country.region).in_(regions))
     if q is not None:
-        matches = select(CountryAlias.iso3).where(col(CountryAlias.key).contains(name_key(q)))
-        query = query.where(or_(col(Country.iso3).in_(matches), Country.iso3 == q.strip().upper()))
+        query = query.where(or_(col(Country.iso3).in_(named_like(name_key(q))), Country.iso3 == q.strip().upper()))
     countries = sorted(session.exec(query).all(), key=lambda c: name_key(c.name))
     data = _summaries(session, countries)
     if output is Format.CSV:
@@ -103,14 +102,17 @@ def list_countries(
     return CountryList(data=data, meta=ListMeta(total=len(data), data_version=version))
 
 
+def named_like(key: str) -> Any:
+    """The codes of countries one of whose names contains `key` (a name_key): what `?q=` and a 404's hints search."""
+    return select(CountryAlias.iso3).where(col(CountryAlias.key).contains(key))
+
+
 def _not_found(session: Session, code: str) -> str:
     """A 404's detail: where the name is part of several countries' names ("Congo", "Korea"), every candidate with
     its code and URL, so the reader can pick; otherwise where to search."""
     key = name_key(code)
     candidates = [] if len(key) < 3 else session.exec(
-        select(Country).where(
-            col(Country.iso3).in_(select(CountryAlias.iso3).where(col(CountryAlias.key).contains(key)))
-        ).order_by(col(Country.name))
+        select(Country).where(col(Country.iso3).in_(named_like(key))).order_by(col(Country.name))
     ).all()  # fmt: skip
     if 1 < len(candidates) <= 10:
         listed = "; ".join(f"{c.name} ({c.iso3}, {public(f'/v1/countries/{c.iso3}')})" for c in candidates)

@@ -11,8 +11,8 @@ from api.config import settings
 from api.db import SessionDep
 from api.links import public
 from api.live import loaded_at
-from api.models import Correction, Country, Dataset, Placement, Report
-from api.moves import Direction, direction
+from api.models import Correction, Country, Dataset, Placement, Report, Tier
+from api.moves import Direction, moves
 from api.v1.schemas import BulkLinks, Citations, DataChange, Meta, Source
 
 router = APIRouter(tags=["about"])
@@ -22,7 +22,6 @@ CITATION = (
     "compiled by TIP Tiers API, data version {version}{url}"
 )
 FEED_TAG = "tag:tip-tiers-api,2026:"
-TIERS = {"1": "Tier 1", "2": "Tier 2", "2WL": "Tier 2 Watch List", "3": "Tier 3", "SC": "Special Case"}
 LICENCE = (
     "The Trafficking in Persons Report is a work of the U.S. Government and is in the public domain in the United "
     "States (17 U.S.C. 105). This compilation adds provenance, codes and corrections and is offered under the same "
@@ -64,6 +63,7 @@ def bulk_links(request: Request) -> BulkLinks:
 def data_changes(session: Session) -> list[DataChange]:
     """What changed in the data and when, newest first: each edition added, and each day's corrections."""
     names = dict(session.exec(select(Country.iso3, Country.name)).all())
+    labels = dict(session.exec(select(Tier.code, Tier.label).order_by(col(Tier.sort_order))).all())
     tiers: dict[int, dict[str, str]] = defaultdict(dict)
     for year, iso3, tier in session.exec(select(Placement.year, Placement.iso3, Placement.tier)):
         tiers[year][iso3] = tier
@@ -72,13 +72,12 @@ def data_changes(session: Session) -> list[DataChange]:
     for report in session.exec(select(Report).order_by(col(Report.year))):
         now = tiers[report.year]
         counts = Counter(now.values())
-        summary = [", ".join(f"{TIERS[t]} {counts[t]}" for t in TIERS if counts[t]) + f" ({len(now)} placed)."]
+        summary = [", ".join(f"{labels[t]} {counts[t]}" for t in labels if counts[t]) + f" ({len(now)} placed)."]
         if previous is not None:
-            before = tiers[previous]
-            moves = Counter(direction(before.get(c), now.get(c)) for c in before.keys() | now.keys())
+            moved = Counter(moves(tiers[previous], now).values())
             summary.append(
-                f"Against {previous}: {moves[Direction.UP]} up, {moves[Direction.DOWN]} down, "
-                f"{moves[Direction.ENTERED]} entered, {moves[Direction.LEFT]} left."
+                f"Against {previous}: {moved[Direction.UP]} up, {moved[Direction.DOWN]} down, "
+                f"{moved[Direction.ENTERED]} entered, {moved[Direction.LEFT]} left."
             )
         changes.append(
             DataChange(
@@ -94,8 +93,8 @@ def data_changes(session: Session) -> list[DataChange]:
     for day, corrections in by_day.items():
         lines = [
             f"{names[c.iso3]} {c.year}: "
-            + (f"{TIERS[c.old_value or '']} to {TIERS[c.new_value or '']}" if c.field == "tier"
-               else f"added on {TIERS[c.new_value]}" if c.new_value else f"removed (was {TIERS[c.old_value or '']})")
+            + (f"{labels[c.old_value or '']} to {labels[c.new_value or '']}" if c.field == "tier"
+               else f"added on {labels[c.new_value]}" if c.new_value else f"removed (was {labels[c.old_value or '']})")
             + "."
             for c in corrections
         ]  # fmt: skip

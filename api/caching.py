@@ -127,9 +127,14 @@ class HTTPCache:
         self.pending: dict[Key, anyio.Event | None] = {}
 
     async def current_version(self, scope: Scope) -> str | None:
-        assert self.live is not None
-        loaded = await self.live.get(scope["app"].dependency_overrides)
-        return loaded.version if loaded else None
+        """The live version (api/live.py), its snapshot handed on to the routes, so both are of one version."""
+        if self.live is None:
+            return None
+        snapshot = await self.live.get()
+        if snapshot is None:
+            return None
+        scope["state"]["snapshot"] = snapshot
+        return snapshot.version
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -148,8 +153,9 @@ class HTTPCache:
             accepts_gzip(request.get("accept-encoding", "")),
         )
         # The probes say how this process is, now: never stored, and /health never waits on the database.
-        stored = self.store is not None and scope["path"] not in PROBES
-        version = await self.current_version(scope) if stored else None
+        probe = scope["path"] in PROBES
+        version = None if probe else await self.current_version(scope)
+        stored = self.store is not None and not probe
         if version and stored and self.store is not None:
             if key in self.pending:
                 first = self.pending[key] = self.pending[key] or anyio.Event()

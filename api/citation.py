@@ -11,6 +11,11 @@ from enum import StrEnum
 AUTHOR = "U.S. Department of State"
 PLACE = "Washington, DC"
 DATASET = "TIP Tiers API: Trafficking in Persons Report tier placements"
+LICENCE = (
+    "The Trafficking in Persons Report is a work of the U.S. Government and is in the public domain in the United "
+    "States (17 U.S.C. 105). This compilation adds provenance, codes and corrections and is offered under the same "
+    "terms; cite the report and this dataset's version."
+)
 
 
 class Style(StrEnum):

@@ -3,14 +3,11 @@ import os
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Generator, Iterator, Mapping
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends
 from sqlalchemy import Engine, event, exc
-from sqlmodel import Session, create_engine
+from sqlmodel import create_engine
 
 from api.config import settings
 
@@ -165,35 +162,18 @@ def make_engine(url: str, serving: bool = False) -> Engine:
 
 
 def reader(engine: Engine) -> Engine:
-    """One read-only snapshot per request: a data update lands between two requests, never inside one."""
+    """Read-only, and one consistent view per transaction: a data update lands between two reads, never inside one."""
     if engine.dialect.name == "postgresql":
         return engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
     return engine.execution_options(sqlite_readonly=True)
 
 
-engine = make_engine(settings.database_url, serving=True)
+class Database:
+    """The one database the served data is read from. Tests point it at their own; routes never see it (they answer
+    from the snapshot, api/snapshot.py)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
 
 
-def session_for(engine: Engine) -> Generator[Session]:
-    with Session(reader(engine)) as session:
-        yield session
-
-
-async def get_session() -> AsyncIterator[Session]:
-    """Async so that FastAPI needs no thread hop to open and close it; a Session connects on its first query."""
-    with Session(reader(engine)) as session:
-        yield session
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
-
-
-@contextmanager
-def route_session(overrides: Mapping[Any, Any]) -> Iterator[Session]:
-    """A session as the routes would get one, a test's override of `get_session` included, for work outside a route."""
-    override = overrides.get(get_session)
-    sessions = override() if override else session_for(engine)
-    try:
-        yield next(sessions)
-    finally:
-        sessions.close()
+database = Database(make_engine(settings.database_url, serving=True))

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from api import errors, v1
 from api.caching import HTTPCache, NegotiatedGZip
 from api.config import settings
-from api.db import engine
+from api.db import database
 from api.links import public
 from api.live import live
 from api.logs import RequestLog
@@ -66,7 +66,7 @@ limiter = counter_for(settings.redis_url)
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """On shutdown, after the last request in flight, hand the pooled connections back to the database and Redis."""
     yield
-    engine.dispose()
+    database.engine.dispose()
     await limiter.close()
 
 
@@ -215,9 +215,9 @@ async def ready(request: Request) -> Ready:
     Answered from the version the worker holds, read again when older than a tenth of a second: a flood of probes
     makes at most ten reads a second. A database that refuses gives a `503` at once; one that stops answering, once a
     read has been under way for two seconds (a busy worker's healthy read may take longer than half a second)."""
-    loaded = await live.get(request.app.dependency_overrides, max_age=READY_MAX_AGE)
+    loaded = await live.get(max_age=READY_MAX_AGE)
     if not live.answering():
         raise HTTPException(503, "The database does not answer; please retry shortly.", {"Retry-After": "5"})
-    if loaded is None:
+    if loaded is None or loaded.loaded_at is None:
         raise HTTPException(503, "The database holds no data yet; run `python -m seed`.", {"Retry-After": "5"})
     return Ready(status="ready", data_version=loaded.version)

@@ -8,17 +8,18 @@ os.environ["RATE_LIMIT"] = "0"
 os.environ["PUBLIC_URL"] = "http://testserver"
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import live
 import pytest
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, inspect, make_url, text
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
+from sqlmodel import SQLModel
 
 from api.caching import HTTPCache
-from api.db import get_session, make_engine, session_for
+from api.db import database, make_engine
 from api.main import app
 from seed.loader import DATA_DIR, MIGRATIONS_DIR, load, migrate
 
@@ -97,14 +98,30 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-def client_over(engine: Engine) -> Iterator[TestClient]:
-    def session_override() -> Iterator[Session]:
-        yield from session_for(engine)
+@contextmanager
+def serving(engine: Engine) -> Iterator[None]:
+    """The app reads from `engine` meanwhile: tests swap the database, never a route."""
+    served, database.engine = database.engine, engine
+    try:
+        yield
+    finally:
+        database.engine = served
 
-    app.dependency_overrides[get_session] = session_override
-    with TestClient(app) as client:
+
+def failing_engine(error: Exception) -> Engine:
+    """A database whose every connection attempt fails with `error`."""
+    engine = create_engine("sqlite://")
+
+    @event.listens_for(engine, "do_connect")
+    def _fail(*_: object) -> None:
+        raise error
+
+    return engine
+
+
+def client_over(engine: Engine) -> Iterator[TestClient]:
+    with serving(engine), TestClient(app) as client:
         yield client
-    app.dependency_overrides.clear()
 
 
 @pytest.fixture

@@ -109,7 +109,7 @@ NOT_ACCEPTABLE = [
     ("/v1/placements", "text/html"),
     ("/v1/placements", "application/json;q=0, text/csv;q=0"),
     ("/v1/placements.csv", "application/json"),
-    ("/v1/countries/CIV", "text/csv"),
+    ("/v1/reports/2010", "text/csv"),
     ("/v1/charts/countries/CIV.svg", "application/json"),
     ("/v1/bulk/placements.csv", "image/png"),
 ]

@@ -64,7 +64,7 @@ def test_csv_path_contradicted_by_format_is_a_422(client: TestClient) -> None:
 
 
 def test_unknown_format_is_a_422_naming_it(client: TestClient) -> None:
-    response = client.get("/v1/placements?format=xlsx")
+    response = client.get("/v1/placements?format=parquet")
     assert response.status_code == 422
     assert response.json()["errors"][0]["parameter"] == "format"
 
@@ -141,3 +141,4 @@ def test_placements_wide_refusals_name_the_parameter(client: TestClient, url: st
     response = client.get(url)
     assert response.status_code == 422
     assert response.json()["errors"][0]["parameter"] == parameter
+

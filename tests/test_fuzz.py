@@ -15,7 +15,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy import Engine
 
-from api.db import get_session, session_for
+from api.db import database
 from api.main import app
 from seed.loader import load
 
@@ -26,13 +26,13 @@ EXAMPLES = 50
 def seeded_engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, fixture_dir: Path
 ) -> Iterator[Engine]:
-    """The fixture dataset, on each database, served through the app's session dependency: PostgreSQL refuses
-    input SQLite takes (a NUL in a string), so both are fuzzed."""
+    """The fixture dataset, on each database, served by the app: PostgreSQL refuses input SQLite takes (a NUL in a
+    string), so both are fuzzed."""
     engine = empty_database(request.param, tmp_path_factory.mktemp("fuzz") / "fuzz.db")
     load(engine, fixture_dir)
-    app.dependency_overrides[get_session] = lambda: (yield from session_for(engine))
+    served, database.engine = database.engine, engine
     yield engine
-    app.dependency_overrides.clear()
+    database.engine = served
     engine.dispose()
 
 

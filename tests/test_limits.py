@@ -63,11 +63,12 @@ def test_oversized_slow_and_numerous_headers_are_refused_and_others_still_served
 def test_a_request_session_on_sqlite_cannot_write(engine: Engine, fixture_dir: Path) -> None:
     from sqlalchemy import text
     from sqlalchemy.exc import OperationalError
+    from sqlmodel import Session
 
-    from api.db import session_for
+    from api.db import reader
 
     load(engine, fixture_dir)
-    session = next(session_for(engine))
+    session = Session(reader(engine))
     try:
         if engine.dialect.name == "sqlite":
             import pytest
@@ -94,23 +95,10 @@ def test_a_missing_sqlite_file_is_refused_not_created(tmp_path: Path) -> None:
 
 
 def test_an_exhausted_pool_is_a_503_with_retry_after(client: httpx.Client, empty_store: None) -> None:
-    from collections.abc import Iterator
-
+    from conftest import failing_engine, serving
     from sqlalchemy.exc import TimeoutError as PoolTimeout
-    from sqlmodel import Session
 
-    from api.db import get_session
-    from api.main import app
-
-    def exhausted() -> Iterator[Session]:
-        raise PoolTimeout("QueuePool limit of size 5 overflow 10 reached")
-        yield
-
-    saved = app.dependency_overrides[get_session]
-    app.dependency_overrides[get_session] = exhausted
-    try:
+    with serving(failing_engine(PoolTimeout("QueuePool limit of size 5 overflow 10 reached"))):
         response = client.get("/v1/tiers")
-    finally:
-        app.dependency_overrides[get_session] = saved
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json" and response.headers["retry-after"] == "1"

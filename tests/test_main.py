@@ -170,24 +170,17 @@ def test_every_documented_parameter_is_accepted(
     assert response.status_code != 400, response.json()
 
 
-def _broken_app_client(error: Exception) -> TestClient:
-    from api.db import get_session
+def _answer_over_broken_database(error: Exception, url: str) -> Any:
+    from conftest import failing_engine, serving
 
-    def broken_session() -> Any:
-        raise error
-
-    app.dependency_overrides[get_session] = broken_session
-    return TestClient(app, raise_server_exceptions=False)
+    with serving(failing_engine(error)):
+        return TestClient(app, raise_server_exceptions=False).get(url)
 
 
 def test_database_down_is_a_503_problem_with_retry_after() -> None:
     from sqlalchemy.exc import OperationalError
 
-    try:
-        client = _broken_app_client(OperationalError("SELECT 1", {}, Exception("connection refused")))
-        response = client.get("/v1/placements")
-    finally:
-        app.dependency_overrides.clear()
+    response = _answer_over_broken_database(OperationalError("SELECT 1", {}, Exception("refused")), "/v1/placements")
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
     assert response.headers["retry-after"] == "5"
@@ -196,10 +189,7 @@ def test_database_down_is_a_503_problem_with_retry_after() -> None:
 
 
 def test_unexpected_error_is_a_500_problem_without_internals() -> None:
-    try:
-        response = _broken_app_client(RuntimeError("secret internals")).get("/v1/placements")
-    finally:
-        app.dependency_overrides.clear()
+    response = _answer_over_broken_database(RuntimeError("secret internals"), "/v1/placements")
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
     assert "secret" not in response.text

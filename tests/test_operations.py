@@ -3,12 +3,11 @@
 import json
 import logging
 import time
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.db import get_session, make_engine, session_for
+from api.db import database, make_engine
 from api.logs import JSONFormatter
 from api.main import app
 
@@ -29,11 +28,7 @@ def test_ready_is_a_503_problem_until_data_is_loaded(empty_client: TestClient) -
 )
 def test_an_unreachable_database_is_a_quick_503_while_health_stays_up(url: str) -> None:
     engine = make_engine(url)
-
-    def unreachable() -> Iterator[object]:
-        yield from session_for(engine)
-
-    app.dependency_overrides[get_session] = unreachable
+    served, database.engine = database.engine, engine
     try:
         with TestClient(app) as client:
             started = time.perf_counter()
@@ -41,7 +36,7 @@ def test_an_unreachable_database_is_a_quick_503_while_health_stays_up(url: str) 
             elapsed = time.perf_counter() - started
             health = client.get("/health")
     finally:
-        app.dependency_overrides.clear()
+        database.engine = served
         engine.dispose()
     for response in (ready, data):
         assert response.status_code == 503

@@ -160,28 +160,33 @@ def test_placements_pages_are_the_bytes_pydantic_would_write(client: TestClient,
 
     response = client.get("/v1/placements" + query)
     assert response.status_code == 200
-    assert response.content == PlacementPage.model_validate_json(response.content).model_dump_json().encode()
+    assert response.content == PlacementPage.model_validate_json(response.content).model_dump_json().encode() + b"\n"
 
 
-def test_placements_snapshot_resolves_every_name_as_the_countries_lookup_does(
+def test_the_snapshot_finds_every_country_by_each_of_its_names_and_codes(
     real_client: TestClient, real_engine: Engine
 ) -> None:
-    engine = real_engine
     from sqlmodel import Session, select
 
+    from api import snapshot as snapshots
     from api.models import Country, CountryAlias
-    from api.v1.countries import resolve_country
-    from api.v1.placements import load_snapshot
+    from api.v1.placements import rows, written
 
-    with Session(engine) as session:
-        snapshot = load_snapshot(session)
-        names = [a.alias for a in session.exec(select(CountryAlias))]
-        names += [code for c in session.exec(select(Country)) for code in (c.iso3, c.iso2, c.iso3.lower(), c.name)]
-        names += ["Atlantis", "XX", "ZZZ", " thailand ", "Cote d\u2019Ivoire", "KOREA, SOUTH", ""]
-        for name in names:
-            found = resolve_country(session, name)
-            assert snapshot.country(name) == (found.iso3 if found else None), name
-        assert len(snapshot.rows) == len(snapshot.json) == len(snapshot.csv) == 4233
+    with Session(real_engine) as session:
+        snapshot = snapshots.load(session)
+        aliases = list(session.exec(select(CountryAlias)))
+        countries = list(session.exec(select(Country)))
+    for alias in aliases:
+        assert snapshot.country(alias.alias).iso3 == alias.iso3, alias.alias  # type: ignore[union-attr]
+    for c in countries:
+        for name in (c.iso3, c.iso2, c.iso3.lower(), c.name, f" {c.name.upper()} "):
+            assert snapshot.country(name).iso3 == c.iso3, name  # type: ignore[union-attr]
+    assert snapshot.country("Cote d\u2019Ivoire").iso3 == "CIV"  # type: ignore[union-attr]
+    assert snapshot.country("KOREA, SOUTH").iso3 == "KOR"  # type: ignore[union-attr]
+    for nothing in ("Atlantis", "XX", "ZZZ", ""):
+        assert snapshot.country(nothing) is None, nothing
+    json_rows, csv_lines = written(snapshot)
+    assert len(snapshot.placements) == len(rows(snapshot)) == len(json_rows) == len(csv_lines) == 4233
 
 
 def test_placements_follow_a_new_load_and_never_mix_two(
@@ -207,18 +212,21 @@ def test_placements_keep_the_snapshot_held_while_the_database_is_down(
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
-    from api import live
-    from api.v1 import placements
+    from api.live import live
 
-    before = client.get("/v1/placements")
+    urls = ["/v1/placements", "/v1/countries/THA", "/v1/changes?from=2005&to=2010", "/v1/stats", "/v1/reports/2010"]
+    before = [client.get(url) for url in urls]
 
-    def unreachable(overrides: object) -> None:
+    def unreachable(*_: object) -> None:
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(live, "route_session", unreachable)
-    monkeypatch.setattr(placements, "route_session", unreachable)
+    monkeypatch.setattr(live, "read", unreachable)
     during = client.get("/v1/placements?limit=50")
     assert during.status_code == 200
-    assert during.json()["data"] == before.json()["data"]
-    assert during.json()["meta"]["data_version"] == before.json()["meta"]["data_version"]
+    assert during.json()["data"] == before[0].json()["data"]
+    assert during.json()["meta"]["data_version"] == before[0].json()["meta"]["data_version"]
     assert "the database does not answer; serving data version" in caplog.text
+    # Every route answers from the one snapshot, so none needs the database the snapshot was read from.
+    for url, answer in zip(urls[1:], before[1:], strict=True):
+        again = client.get(url + ("&" if "?" in url else "?") + "pretty=false")
+        assert again.status_code == 200 and again.json() == answer.json(), url

@@ -18,12 +18,11 @@ import yaml
 from live import Stall, serve
 from sqlalchemy import Engine, func, make_url
 from sqlalchemy.exc import ProgrammingError
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from api.config import Settings
-from api.db import make_engine, session_for
-from api.models import Placement
-from api.v1.meta import current_version
+from api.db import make_engine, reader
+from api.models import Dataset, Placement
 from seed.loader import data_version, load
 
 pytestmark = pytest.mark.live
@@ -52,6 +51,8 @@ def served_url(engine: Engine) -> str:
         for statement in filter(None, (part.strip() for part in sql.split(";"))):
             if not (exists and statement.startswith("CREATE ROLE")):
                 connection.exec_driver_sql(statement)
+        # Tables another test left behind (emptied, not dropped) predate the default privileges above.
+        connection.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {READER}")
     return engine.url.set(username=READER).render_as_string(hide_password=False)
 
 
@@ -128,17 +129,13 @@ def without_latest_year(source: Path, target: Path) -> Path:
 def test_a_request_reads_one_snapshot_while_new_data_loads(engine: Engine, fixture_dir: Path, tmp_path: Path) -> None:
     old = without_latest_year(fixture_dir, tmp_path / "old")
     load(engine, old)
-    request = session_for(engine)
-    session = next(request)
-    try:
-        assert current_version(session) == data_version(old)
-        load(engine, fixture_dir)  # commits while the request above is half-way through
+    with Session(reader(engine)) as session:
+        assert session.exec(select(Dataset.version)).one() == data_version(old)
+        load(engine, fixture_dir)  # commits while the read above is half-way through
         assert session.exec(select(func.count()).select_from(Placement)).one() == 8
-    finally:
-        request.close()
-    for next_request in session_for(engine):
-        assert current_version(next_request) == data_version(fixture_dir)
-        assert next_request.exec(select(func.count()).select_from(Placement)).one() == 11
+    with Session(reader(engine)) as session:
+        assert session.exec(select(Dataset.version)).one() == data_version(fixture_dir)
+        assert session.exec(select(func.count()).select_from(Placement)).one() == 11
 
 
 def test_a_new_report_year_loads_under_load_without_a_mixed_or_failed_answer(
@@ -196,12 +193,13 @@ def test_losing_the_database_gives_quick_503s_and_the_api_recovers_by_itself(eng
 
     with serve(url, tmp_path / "server.log", DB_CONNECT_TIMEOUT="2") as server:
         try:
-            assert httpx.get(f"{server.base}/v1/regions").status_code == 200
+            before = {path: httpx.get(f"{server.base}{path}") for path in ("/v1/tiers", "/v1/meta")}
             cut(access=False)
             # /ready reads the database again once its last reading is a tenth of a second old.
             time.sleep(0.2)
             started = time.monotonic()
-            down = [httpx.get(f"{server.base}{path}", timeout=10) for path in ("/ready", "/v1/tiers", "/v1/meta")]
+            ready = httpx.get(f"{server.base}/ready", timeout=10)
+            held = {path: httpx.get(f"{server.base}{path}", timeout=10) for path in before}
             elapsed = time.monotonic() - started
             health = httpx.get(f"{server.base}/health")
         finally:
@@ -212,9 +210,13 @@ def test_losing_the_database_gives_quick_503s_and_the_api_recovers_by_itself(eng
         while back.status_code != 200 and time.monotonic() - restored < 1:
             time.sleep(0.05)
             back = httpx.get(f"{server.base}/ready")
-    assert [r.status_code for r in down] == [503, 503, 503]
-    assert all(r.headers["content-type"] == "application/problem+json" and "retry-after" in r.headers for r in down)
-    assert all(READER not in r.text and "psycopg" not in r.text for r in down)
+    assert ready.status_code == 503
+    assert ready.headers["content-type"] == "application/problem+json" and "retry-after" in ready.headers
+    assert READER not in ready.text and "psycopg" not in ready.text
+    # Every route answers from the snapshot it holds: the data of its version, whole, with that version's ETag.
+    for path, answer in held.items():
+        assert answer.status_code == 200
+        assert answer.content == before[path].content and answer.headers["etag"] == before[path].headers["etag"]
     assert elapsed < 6
     assert health.status_code == 200
     assert back.status_code == 200
@@ -281,8 +283,8 @@ def test_a_silent_database_gives_bounded_503s_while_health_and_held_answers_stay
     assert ready[0] == 503 and ready[1] < 3.0, ready
     assert all(status == 200 and seconds < 0.5 for status, seconds in health), health
     assert held[0] == 200 and held[1] < 1.0, "the answer held for this data version is served"
-    # Statement timeout + 1 s for the pooled connection's silent ping, then the connect timeout for a new one.
-    assert fresh[0] == 503 and fresh[1] < 1 + 1 + 2 + 1, fresh
+    # Every route answers from the snapshot held, never waiting on the silent database.
+    assert fresh[0] == 200 and fresh[1] < 1.0, fresh
     assert recovered < 5
     assert after[0] == 200
     assert any("did not answer within 2 s" in message for message in warnings), "the cut is logged"

@@ -2,8 +2,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.errors import InvalidParameter
+from api.v1.params import parse_tiers
 from api.v1.schemas import TierCode
-from api.v1.tiers import parse_tiers
 
 
 def test_tiers_lists_the_five_in_rank_order(client: TestClient) -> None:

@@ -3,11 +3,12 @@
 import re
 from typing import Any, NamedTuple, get_args, get_origin
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request
 from fastapi._compat import ModelField
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
+from api import renderers
 from api.errors import InvalidParameter, NotFound
 from api.links import public
 from api.v1 import (
@@ -27,6 +28,8 @@ from api.v1 import (
     stats,
     tiers,
 )
+from api.v1.params import SnapshotDep, current_snapshot
+from api.v1.render import Router, media_types
 
 # Longer than any country name, code or filter value; a longer one is a mistake or a probe, and is not echoed whole.
 MAX_VALUE = 200
@@ -56,16 +59,10 @@ def _rules(route: APIRoute) -> RouteRules:
     if (known := _RULES.get(id(route))) is not None:
         return known
     fields = _query_fields(route.dependant)
-    if route.path.endswith(".csv"):
-        media_types: tuple[str, ...] = ("text/csv",)
-    else:
-        documented = route.responses.get(200, {}).get("content", {})
-        default = () if route.response_class is Response else ("application/json",)
-        media_types = (*default, *(t for t in documented if t not in default))
     rules = _RULES[id(route)] = RouteRules(
         known=frozenset(f.alias for f in fields),
         single=frozenset(f.alias for f in fields if not _takes_many(f.field_info.annotation)),
-        media_types=media_types,
+        media_types=media_types(route),
     )
     return rules
 
@@ -128,10 +125,13 @@ async def check_request(request: Request) -> None:
         )
 
 
-# Every route reads the data version in its own transaction, except the placements list and the citations, which
-# answer from a snapshot that carries its own version.
-versioned = APIRouter(dependencies=[Depends(meta.data_version)])
+# Every route is handed the snapshot of the live data version, so none can answer without its ETag; each answer is
+# rendered in the format asked for (api/v1/render.py); the tabular formats register themselves (api/renderers).
+assert renderers
+router = Router(dependencies=[Depends(check_request), Depends(current_snapshot)])
 for module in (
+    placements,
+    cite,
     reports,
     countries,
     corrections,
@@ -146,16 +146,12 @@ for module in (
     quality,
     feed,
 ):
-    versioned.include_router(module.router)
-router = APIRouter(dependencies=[Depends(check_request)])
-router.include_router(placements.router)
-router.include_router(cite.router)
-router.include_router(versioned)
+    router.include_router(module.router)
 
 
 @router.get("", summary="Version 1: every endpoint", tags=["about"])
 @router.get("/", include_in_schema=False)
-def get_v1_index(request: Request, version: meta.DataVersion) -> dict[str, Any]:
+async def get_v1_index(request: Request, snapshot: SnapshotDep) -> dict[str, Any]:
     """The v1 endpoints, each at its URL, with the data version served; `/docs` describes each."""
     paths = sorted(path for path in request.app.openapi()["paths"] if path.startswith("/v1"))
-    return {"endpoints": [public(path) for path in paths], "docs": public("/docs"), "data_version": version}
+    return {"endpoints": [public(path) for path in paths], "docs": public("/docs"), "data_version": snapshot.version}

@@ -5,30 +5,27 @@ import typing
 from enum import Enum
 from typing import Any
 
-import anyio.to_thread
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
-from sqlmodel import Session
 
-from api.db import SessionDep
+from api.citation import LICENCE
 from api.links import public
-from api.v1.countries import list_countries
-from api.v1.formats import Format, fields
-from api.v1.meta import LICENCE, DataVersion
-from api.v1.placements import Snapshot, SnapshotDep, snapshot_csv
-from api.v1.reports import list_reports
+from api.snapshot import Snapshot
+from api.v1 import derived, placements
+from api.v1.params import SnapshotDep
+from api.v1.render import RENDERERS, Context, Format, Router, Table, fields
 from api.v1.schemas import CountryOut, PlacementRow, ReportOut
 
-router = APIRouter(prefix="/bulk", tags=["bulk downloads"])
+router = Router(prefix="/bulk", tags=["bulk downloads"])
 
 _TYPES = {int: "integer", str: "string", float: "number", bool: "boolean", datetime.date: "date"}
 
 
 @router.get("", summary="The bulk files: every download, at stable URLs")
 @router.get("/", include_in_schema=False)
-def get_bulk_index(request: Request, version: DataVersion) -> dict[str, Any]:
+async def get_bulk_index(request: Request, snapshot: SnapshotDep) -> dict[str, Any]:
     """Where each bulk file is, and the data version they hold; `datapackage.json` describes every field and gives
     each file's checksum."""
     names = {"placements.csv": "get_bulk_placements_csv", "placements.json": "get_bulk_placements_json",
@@ -36,7 +33,7 @@ def get_bulk_index(request: Request, version: DataVersion) -> dict[str, Any]:
              "datapackage.json": "get_datapackage"}  # fmt: skip
     return {
         "files": {name: public(request.app.url_path_for(route)) for name, route in names.items()},
-        "data_version": version,
+        "data_version": snapshot.version,
     }
 
 
@@ -48,7 +45,7 @@ def get_bulk_index(request: Request, version: DataVersion) -> dict[str, Any]:
 )
 async def get_bulk_placements_csv(snapshot: SnapshotDep) -> Response:
     """The whole dataset as one CSV file: every placement, one row per country per year, at a stable URL."""
-    return snapshot_csv(snapshot, range(len(snapshot.rows)), "tip-placements.csv")
+    return _csv(placements.table(snapshot, list(range(len(snapshot.placements)))), "tip-placements.csv")
 
 
 @router.get(
@@ -59,7 +56,7 @@ async def get_bulk_placements_csv(snapshot: SnapshotDep) -> Response:
 )
 async def get_bulk_placements_json(snapshot: SnapshotDep) -> Response:
     """The whole dataset as one JSON array of placement rows (the same fields as the CSV), at a stable URL."""
-    return Response(b"[" + b",".join(snapshot.json) + b"]", media_type="application/json")
+    return Response(b"[" + b",".join(placements.written(snapshot)[0]) + b"]\n", media_type="application/json")
 
 
 @router.get(
@@ -68,11 +65,9 @@ async def get_bulk_placements_json(snapshot: SnapshotDep) -> Response:
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
 )
-def get_bulk_countries_csv(session: SessionDep, version: DataVersion) -> Response:
+async def get_bulk_countries_csv(snapshot: SnapshotDep) -> Response:
     """Every country and territory, with codes, current region and the other names it goes by."""
-    response = list_countries(session, version, Format.CSV, region=None, q=None)
-    assert isinstance(response, Response)
-    return response
+    return _csv(Table(CountryOut, list(derived.countries(snapshot).values())), "countries.csv")
 
 
 @router.get(
@@ -81,11 +76,13 @@ def get_bulk_countries_csv(session: SessionDep, version: DataVersion) -> Respons
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
 )
-def get_bulk_reports_csv(session: SessionDep, version: DataVersion) -> Response:
+async def get_bulk_reports_csv(snapshot: SnapshotDep) -> Response:
     """Every edition with its counts per tier and the totals published at the time."""
-    response = list_reports(session, version, Format.CSV)
-    assert isinstance(response, Response)
-    return response
+    return _csv(Table(ReportOut, derived.reports(snapshot)), "reports.csv")
+
+
+def _csv(table: Table, filename: str) -> Response:
+    return RENDERERS[Format.CSV].render(table, Context(filename, None, ""))
 
 
 def _field(name: str, info: FieldInfo) -> dict[str, Any]:
@@ -132,24 +129,21 @@ async def _body(response: Response) -> bytes:
     return bytes(response.body)
 
 
-async def bulk_files(session: Session, version: str, snapshot: Snapshot) -> dict[str, bytes]:
+async def bulk_files(snapshot: Snapshot) -> dict[str, bytes]:
     """Each bulk CSV file exactly as its URL serves it (before gzip), to hash."""
-    countries = await anyio.to_thread.run_sync(get_bulk_countries_csv, session, version)
-    reports = await anyio.to_thread.run_sync(get_bulk_reports_csv, session, version)
     return {
         "placements.csv": await _body(await get_bulk_placements_csv(snapshot)),
-        "countries.csv": await _body(countries),
-        "reports.csv": await _body(reports),
+        "countries.csv": await _body(await get_bulk_countries_csv(snapshot)),
+        "reports.csv": await _body(await get_bulk_reports_csv(snapshot)),
     }
 
 
 @router.get("/datapackage.json", summary="Data package describing the downloads")
-async def get_datapackage(
-    request: Request, session: SessionDep, version: DataVersion, snapshot: SnapshotDep
-) -> dict[str, Any]:
+async def get_datapackage(request: Request, snapshot: SnapshotDep) -> dict[str, Any]:
     """A Frictionless Data package (datapackage.json) describing the bulk files and every field in them, with each
     file's size and sha256 (`bytes`, `hash`), so a newsroom can show which version of the data it used."""
-    files = await bulk_files(session, version, snapshot)
+    files = await bulk_files(snapshot)
+    version = snapshot.version
     placements = _resource("placements", "placements.csv", PlacementRow, ["year", "iso3"], "Tier placements")
     placements["schema"]["foreignKeys"] = [
         {"fields": "iso3", "reference": {"resource": "countries", "fields": "iso3"}},

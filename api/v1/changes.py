@@ -1,37 +1,28 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
-from sqlmodel import col, select
+from fastapi import Query
 
-from api.db import SessionDep
 from api.errors import InvalidParameter
-from api.models import Country, CoverageGap, Placement, Report
+from api.models import Placement
 from api.moves import Direction, direction
-from api.v1.formats import CSV_RESPONSE, Format, FormatDep, model_csv
-from api.v1.meta import DataVersion
-from api.v1.regions import parse_regions, region_keys
+from api.v1.params import FIRST_YEAR, LAST_YEAR, SnapshotDep, parse_regions, parse_tiers
+from api.v1.render import Router
 from api.v1.schemas import Change, ChangeList, ChangeMeta
-from api.v1.tiers import parse_tiers
 
-router = APIRouter(tags=["trends"])
+router = Router(tags=["trends"])
 
 MOVES = [d for d in Direction if d is not Direction.UNCHANGED]
 
 
-@router.get(
-    "/changes", summary="Who moved up or down between two editions", response_model=ChangeList, responses=CSV_RESPONSE
-)
-@router.get("/changes.csv", response_model=ChangeList, include_in_schema=False)
-def list_changes(
-    session: SessionDep,
-    version: DataVersion,
-    output: FormatDep,
+@router.get("/changes", summary="Who moved up or down between two editions", response_model=ChangeList)
+async def list_changes(
+    snapshot: SnapshotDep,
     from_year: Annotated[
         int | None,
         Query(
             alias="from",
-            ge=2001,
-            le=2100,
+            ge=FIRST_YEAR,
+            le=LAST_YEAR,
             description="The earlier report year; by default the edition before `to`.",
             examples=[2024],
         ),
@@ -40,8 +31,8 @@ def list_changes(
         int | None,
         Query(
             alias="to",
-            ge=2001,
-            le=2100,
+            ge=FIRST_YEAR,
+            le=LAST_YEAR,
             description="The later report year; by default the latest edition.",
             examples=[2025],
         ),
@@ -71,7 +62,7 @@ def list_changes(
             examples=["3"],
         ),
     ] = None,
-) -> ChangeList | Response:
+) -> ChangeList:
     """Upgrades, downgrades, Special Case changes and countries entering or leaving between two reports.
 
     `/v1/changes` compares the latest edition with the one before: who was upgraded, who was downgraded, who
@@ -82,7 +73,7 @@ def list_changes(
     **Who fell to Tier 3 this year:** `/v1/changes?to_tier=3` (every move into Tier 3 since the edition before, Watch
     List countries downgraded automatically or not). Add `direction=unchanged` for those who stayed there.
     """
-    years = list(session.exec(select(Report.year).order_by(col(Report.year))).all())
+    years = snapshot.years
     for name, value in (("to", to_year), ("from", from_year)):
         if value is not None and value not in years:
             raise InvalidParameter(
@@ -96,15 +87,15 @@ def list_changes(
         from_year = earlier[-1]
     if from_year >= to_year:
         raise InvalidParameter("from", f"from ({from_year}) must be before to ({to_year})")
-    regions = parse_regions(region, region_keys(session))
+    regions = parse_regions(region, snapshot.region_keys)
     wanted = set(move or MOVES)
     from_tiers, to_tiers = parse_tiers(from_tier, "from_tier"), parse_tiers(to_tier, "to_tier")
 
-    placed: dict[int, dict[str, Placement]] = {from_year: {}, to_year: {}}
-    for p in session.exec(select(Placement).where(col(Placement.year).in_([from_year, to_year]))):
-        placed[p.year][p.iso3] = p
-    gaps = {(g.year, g.iso3) for g in session.exec(select(CoverageGap).where(col(CoverageGap.year).in_(placed)))}
-    names = dict(session.exec(select(Country.iso3, Country.name)).all())
+    placed: dict[int, dict[str, Placement]] = {
+        year: {snapshot.placements[i].iso3: snapshot.placements[i] for i in snapshot.by_year.get(year, ())}
+        for year in (from_year, to_year)
+    }
+    gaps = {(g.year, g.iso3) for g in snapshot.gaps if g.year in placed}
     rows = []
     for iso3 in sorted(set(placed[from_year]) | set(placed[to_year]) | {i for _, i in gaps}):
         before, after = placed[from_year].get(iso3), placed[to_year].get(iso3)
@@ -117,13 +108,12 @@ def list_changes(
             not to_tiers or (after is not None and after.tier in to_tiers)
         )
         if move_ in wanted and (not regions or where in regions) and tiers_match:
-            rows.append(Change(iso3=iso3, country=names[iso3], region=where, from_year=from_year, to_year=to_year,
+            name = snapshot.countries[iso3].name
+            rows.append(Change(iso3=iso3, country=name, region=where, from_year=from_year, to_year=to_year,
                                from_tier=before.tier if before else None, to_tier=after.tier if after else None,
                                direction=move_))  # fmt: skip
-    if output is Format.CSV:
-        return model_csv(Change, rows, f"changes-{from_year}-{to_year}.csv")
     return ChangeList(
         data=rows,
-        meta=ChangeMeta(total=len(rows), data_version=version, from_year=from_year, to_year=to_year,
+        meta=ChangeMeta(total=len(rows), data_version=snapshot.version, from_year=from_year, to_year=to_year,
                         gaps=sorted(iso3 for _, iso3 in gaps)),
     )  # fmt: skip

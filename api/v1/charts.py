@@ -2,18 +2,14 @@ from collections import Counter
 from typing import Annotated
 from xml.sax.saxutils import escape
 
-from fastapi import APIRouter, Query, Response
-from sqlmodel import col, select
+from fastapi import Query, Response
 
-from api.db import SessionDep
 from api.errors import NotFound, shown
-from api.models import CoverageGap, Placement, Report
-from api.v1.countries import resolve_country
-from api.v1.meta import DataVersion
-from api.v1.regions import parse_regions, region_keys
-from api.v1.stats import ALL, tier_counts
+from api.v1.derived import ALL, tier_counts
+from api.v1.params import SnapshotDep, parse_regions
+from api.v1.render import Router
 
-router = APIRouter(prefix="/charts", tags=["charts"])
+router = Router(prefix="/charts", tags=["charts"])
 
 SVG = "image/svg+xml"
 SVG_RESPONSE: dict[int | str, dict[str, object]] = {200: {"content": {SVG: {}}, "description": "An SVG image."}}
@@ -46,28 +42,25 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str], source
     return Response(head + "".join(body) + "</svg>", media_type=SVG)
 
 
-def _years(session: SessionDep) -> list[int]:
-    return list(session.exec(select(Report.year).order_by(col(Report.year))).all())
-
-
 @router.get(
     "/countries/{code}.svg",
     summary="A country's tier history as an SVG step chart",
     response_class=Response,
     responses={**SVG_RESPONSE, 404: {"description": "No country goes by that code or name."}},
 )
-def get_country_chart(session: SessionDep, version: DataVersion, code: str) -> Response:
+async def get_country_chart(snapshot: SnapshotDep, code: str) -> Response:
     """A step chart of one country's tier in every edition, to embed in a story (`<img src=...>`).
 
     Tiers run from Tier 1 at the top to Tier 3; Special Cases sit on their own line below, editions that did not
     cover the country are blank, and known gaps are marked with a hollow circle and a question mark.
     """
-    country = resolve_country(session, code)
+    country = snapshot.country(code)
     if country is None:
         raise NotFound(f"No country goes by {shown(code)}; try /v1/countries?q=... to search names.")
-    tiers = dict(session.exec(select(Placement.year, Placement.tier).where(Placement.iso3 == country.iso3)).all())
-    gaps = set(session.exec(select(CoverageGap.year).where(CoverageGap.iso3 == country.iso3)).all())
-    years = _years(session)
+    rows = [snapshot.placements[i] for i in snapshot.by_country.get(country.iso3, ())]
+    tiers = {p.year: p.tier for p in rows}
+    gaps = snapshot.gap_years.get(country.iso3, set())
+    years, version = snapshot.years, snapshot.version
     width, height, left, top, row = 760, 250, 140, 40, 34
     step = (width - left - 20) / max(len(years) - 1, 1)
     x = {year: left + i * step for i, year in enumerate(years)}
@@ -115,18 +108,17 @@ def get_country_chart(session: SessionDep, version: DataVersion, code: str) -> R
     response_class=Response,
     responses=SVG_RESPONSE,
 )
-def get_tiers_chart(
-    session: SessionDep,
-    version: DataVersion,
+async def get_tiers_chart(
+    snapshot: SnapshotDep,
     region: Annotated[
         str | None,
         Query(description="One regional bureau code or label; the whole report by default.", examples=["AF"]),
     ] = None,
 ) -> Response:
     """A stacked bar per edition: how many countries were on each tier, overall or in one region."""
-    area = ALL if region is None else parse_regions([region], region_keys(session))[0]
-    table = tier_counts(session)
-    years = [year for year in _years(session) if (year, area) in table]
+    area = ALL if region is None else parse_regions([region], snapshot.region_keys)[0]
+    table = tier_counts(snapshot)
+    years, version = [year for year in snapshot.years if (year, area) in table], snapshot.version
     width, height, left, top, bottom = 760, 380, 50, 40, 300
     largest = max((sum(table[(year, area)].values()) for year in years), default=1)
     scale = (bottom - top) / largest

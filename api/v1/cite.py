@@ -1,16 +1,17 @@
 import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from api import citation
 from api.citation import Style
 from api.config import settings
 from api.errors import InvalidParameter
 from api.links import public
-from api.v1.placements import SelectionDep
+from api.v1.params import SelectionDep
+from api.v1.render import Router
 
-router = APIRouter(tags=["placements"])
+router = Router(tags=["placements"])
 
 CITE_RESPONSE: dict[int | str, dict[str, object]] = {
     200: {
@@ -51,12 +52,12 @@ async def get_citations(
     except ValueError:
         raise InvalidParameter("accessed", f"{accessed!r} is not a date (YYYY-MM-DD)") from None
     refs: dict[str, citation.Reference] = {}
-    for row in (snapshot.rows[i] for i in selected.matching):
+    for row in (snapshot.placements[i] for i in selected.matching):
         if row.report_url not in refs:
             chapter = row.name_in_report if row.report_url_scope == "country" else None
             released = snapshot.released[row.year]
             refs[row.report_url] = citation.report_reference(row.year, released, row.report_url, chapter, row.iso3, day)
-    years = sorted({snapshot.rows[i].year for i in selected.matching}) or snapshot.years
+    years = sorted({snapshot.placements[i].year for i in selected.matching}) or snapshot.years
     query = request.url.remove_query_params(["style", "accessed"]).query
     # The same selection as data; without a configured public address there is no URL to cite (never the Host's).
     url = public("/v1/placements" + (f"?{query}" if query else "")) if settings.public_url else ""

@@ -1,13 +1,14 @@
 import datetime
 from xml.sax.saxutils import escape, quoteattr
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Response
 
-from api.db import SessionDep
 from api.links import public
-from api.v1.meta import FEED_TAG, DataVersion, data_changes
+from api.v1.derived import FEED_TAG, data_changes
+from api.v1.params import SnapshotDep
+from api.v1.render import Router
 
-router = APIRouter(tags=["about"])
+router = Router(tags=["about"])
 
 ATOM = "application/atom+xml"
 
@@ -22,13 +23,13 @@ def _time(day: datetime.date) -> str:
     response_class=Response,
     responses={200: {"content": {ATOM: {}}, "description": "An Atom 1.0 feed (RFC 4287)."}},
 )
-def get_feed(request: Request, session: SessionDep, version: DataVersion) -> Response:
+async def get_feed(snapshot: SnapshotDep) -> Response:
     """Subscribe in a feed reader to hear of every change: one entry for each edition added and one for each day's
-    corrections, newest first, each saying what changed and linking to it. The feed's `updated` is when the data
-    version now served was loaded."""
-    changes = data_changes(session)
-    loaded = getattr(request.state, "last_modified", None)
-    updated = loaded.strftime("%Y-%m-%dT%H:%M:%SZ") if loaded else _time(datetime.date(2001, 1, 1))
+    corrections, newest first, each saying what changed and linking to it. The feed's `updated` is the data's own
+    date: the latest edition's release or correction."""
+    changes = data_changes(snapshot)
+    version = snapshot.version
+    updated = snapshot.updated.strftime("%Y-%m-%dT%H:%M:%SZ") if snapshot.updated else _time(datetime.date(2001, 1, 1))
     entries = []
     for change in changes:
         links = f'<link rel="alternate" href={quoteattr(change.url)}/>'

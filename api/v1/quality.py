@@ -1,11 +1,8 @@
 from collections import Counter, defaultdict
 
-from fastapi import APIRouter
-from sqlmodel import col, select
-
-from api.db import SessionDep
-from api.models import Country, CoverageGap, Placement, Report
-from api.v1.meta import DataVersion
+from api.snapshot import Snapshot
+from api.v1.params import SnapshotDep
+from api.v1.render import Router
 from api.v1.schemas import (
     TIER_FIELDS,
     BasisCounts,
@@ -17,13 +14,13 @@ from api.v1.schemas import (
 )
 from api.watchlist import streak_flags
 
-router = APIRouter(tags=["reports"])
+router = Router(tags=["reports"])
 
 _PUBLISHED = {code: f"published_{field}" for code, field in TIER_FIELDS.items()}
 
 
 @router.get("/quality", summary="Data quality: coverage, evidence and rule checks per edition")
-def get_quality(session: SessionDep, version: DataVersion) -> Quality:
+async def get_quality(snapshot: SnapshotDep) -> Quality:
     """How complete and how well sourced each edition is, and which Watch List runs break the statute's rules.
 
     For every year: how many countries the report covered, how many are placed here, which are known gaps,
@@ -33,22 +30,26 @@ def get_quality(session: SessionDep, version: DataVersion) -> Quality:
     downgrade rules allow (two years plus waivers: four until 2018, three from 2019; one year after returning
     from an automatic downgrade), flagged for review rather than changed.
     """
+    return snapshot.once("quality", lambda: _quality(snapshot))
+
+
+def _quality(snapshot: Snapshot) -> Quality:
     tiers: dict[int, Counter[str]] = defaultdict(Counter)
     basis: dict[int, Counter[str]] = defaultdict(Counter)
     scopes: dict[int, Counter[str]] = defaultdict(Counter)
     classes: dict[int, Counter[int]] = defaultdict(Counter)
     history: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for p in session.exec(select(Placement).order_by(col(Placement.year))):
+    for p in snapshot.placements:
         tiers[p.year][p.tier] += 1
         basis[p.year][p.basis] += 1
         scopes[p.year][p.report_url_scope] += 1
         classes[p.year][p.source_class] += 1
         history[p.iso3].append((p.year, p.tier))
     gaps: dict[int, list[str]] = defaultdict(list)
-    for gap in session.exec(select(CoverageGap).order_by(col(CoverageGap.iso3))):
+    for gap in sorted(snapshot.gaps, key=lambda g: g.iso3):
         gaps[gap.year].append(gap.iso3)
     years = []
-    for report in session.exec(select(Report).order_by(col(Report.year))):
+    for report in snapshot.reports.values():
         placed = sum(tiers[report.year].values())
         covered = report.countries_covered
         published = {code: getattr(report, field) for code, field in _PUBLISHED.items()}
@@ -68,10 +69,16 @@ def get_quality(session: SessionDep, version: DataVersion) -> Quality:
                 matches_published=all(tiers[report.year][c] == n for c, n in checked.items()) if checked else None,
             )
         )
-    names = dict(session.exec(select(Country.iso3, Country.name)).all())
     flags = [
-        WatchListFlag(iso3=f.iso3, country=names[f.iso3], year=f.year, streak=f.streak, rule=f.rule, message=f.message)
+        WatchListFlag(
+            iso3=f.iso3,
+            country=snapshot.countries[f.iso3].name,
+            year=f.year,
+            streak=f.streak,
+            rule=f.rule,
+            message=f.message,
+        )
         for iso3 in sorted(history)
         for f in streak_flags(iso3, history[iso3])
     ]
-    return Quality(years=years, watch_list_flags=flags, data_version=version)
+    return Quality(years=years, watch_list_flags=flags, data_version=snapshot.version)

@@ -449,7 +449,10 @@ class Meta(BaseModel):
     name: str = Field(description="This service.")
     description: str = Field(description="What the data is.")
     data_version: str = Field(description="Version of the loaded dataset (digest of its files); part of every ETag.")
-    last_updated: datetime.datetime | None = Field(description="When this data version was loaded (UTC).")
+    last_updated: datetime.datetime | None = Field(
+        description="The data's own date: the latest edition's release or correction, whichever is later (UTC). "
+        "Two loads of the same data give the same date; `Last-Modified` is the same."
+    )
     first_report_year: int | None = Field(description="Oldest edition in the dataset.", examples=[2001])
     latest_report_year: int | None = Field(description="Newest edition in the dataset.", examples=[2025])
     reports: int = Field(description="Editions in the dataset.", examples=[25])

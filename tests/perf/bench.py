@@ -62,6 +62,36 @@ request = function()
 end
 """
 
+# Never-seen answers of the routes that work something out (the automatic-downgrade rule, the moves between two
+# editions, one country's history), each URL different, so neither a stored answer nor a browser could serve it.
+NEVER_SEEN = """
+local codes = {%s}
+local regions = {"AF", "EAP", "EUR", "NEA", "SCA", "WHA"}
+local counter = 0
+setup = function(thread) counter = counter + 1; thread:set("id", counter) end
+init = function() math.randomseed(id * 104729) end
+local kinds = {
+  downgrades = function() return string.format("/v1/downgrades?year=%%d&region=%%s&year=%%d",
+    math.random(2001, 2025), regions[math.random(#regions)], math.random(2001, 2025)) end,
+  changes = function() local a = math.random(2001, 2024)
+    return string.format("/v1/changes?from=%%d&to=%%d&region=%%s", a, math.random(a + 1, 2025),
+    regions[math.random(#regions)]) end,
+  country = function() return string.format("/v1/countries/%%s?pretty=%%s", codes[math.random(#codes)],
+    ({"true", "false"})[math.random(2)]) end,
+  placements = function() local a = math.random(2001, 2025)
+    return string.format("/v1/placements?country=%%s&year_from=%%d&year_to=%%d&limit=%%d",
+    codes[math.random(#codes)], a, math.random(a, 2025), math.random(1, 5000)) end,
+}
+local order = {%s}
+request = function() return wrk.format("GET", kinds[order[math.random(#order)]]()) end
+"""
+KINDS = ["placements", "downgrades", "changes", "country"]
+
+
+def never_seen(path: Path, codes: str, kinds: list[str]) -> Path:
+    path.write_text(NEVER_SEEN % (codes, ", ".join(f'"{kind}"' for kind in kinds)))
+    return path
+
 
 @dataclass
 class Scenario:
@@ -216,11 +246,19 @@ def main() -> int:
             result = run_wrk(wrk, ours.base + "/", seconds, conns, script=mix)
             table.append(("ours, 1 worker", "distinct-URL mix", result, peak_rss_mb(ours.process.pid)))
 
+            result = run_wrk(wrk, ours.base + "/", seconds, conns, script=never_seen(tmp / "all.lua", quoted, KINDS))
+            table.append(("ours, 1 worker", "mix, every kind", result, peak_rss_mb(ours.process.pid)))
+
         with serve(db_url, tmp / "ours-cold.log", RESPONSE_CACHE_MB="0", **UNREACHABLE_LIMIT) as cold:
             warm_up(cold.base, [path for _, path in COST])
             for label, path in COST:
                 result = run_wrk(wrk, cold.base + path, seconds, 1)
                 table.append(("ours, no answer store, 1 conn", f"cost: {label}", result, peak_rss_mb(cold.process.pid)))
+            for kind in KINDS[1:]:
+                script = never_seen(tmp / f"{kind}.lua", quoted, [kind])
+                result = run_wrk(wrk, cold.base + "/", seconds, 1, script=script)
+                table.append(("ours, no answer store, 1 conn", f"never seen: {kind}", result,
+                              peak_rss_mb(cold.process.pid)))  # fmt: skip
 
         with serve(db_url, tmp / "ours-2.log", workers=2, **UNREACHABLE_LIMIT) as ours2:
             warm_up(ours2.base, [SCENARIOS[0].ours, SCENARIOS[4].ours])

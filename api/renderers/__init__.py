@@ -1,0 +1,5 @@
+"""The tabular formats, one module each; importing a module registers its renderer (api/v1/render.py)."""
+
+from api.renderers import csv
+
+__all__ = ["csv"]

@@ -36,11 +36,12 @@ known gaps, never guessed. This is an independent republication: check the publi
 `GET /v1/countries/Thailand` gives one country's history; `GET /v1/placements.csv` is a spreadsheet of everything
 (open it in Excel or `pandas.read_csv`). The whole dataset is at `/v1/bulk/` with a `datapackage.json`.
 
-**Conventions.** Lists are `{"data": [...], "meta": {...}}`. Any list answers CSV when you add `.csv` to the
-path or `format=csv`. Paged lists carry `next`/`prev` links in the body and a `Link` header. Every answer
-has an `ETag` and `Last-Modified`, so `If-None-Match` and `If-Modified-Since` get a `304`; HEAD works wherever GET
-does; any web page may call the API (CORS). Errors are `application/problem+json` and name the parameter at
-fault; an unknown parameter is an error, never silently ignored. Within `/v1` changes are only additive.
+**Conventions.** Lists are `{"data": [...], "meta": {...}}`. Any list answers CSV or Excel when you add `.csv`
+or `.xlsx` to the path (or `format=csv`, `format=xlsx`). Paged lists carry `next`/`prev` links in the body and a
+`Link` header. `pretty=true` indents JSON. Every answer has an `ETag` and `Last-Modified`, so `If-None-Match` and
+`If-Modified-Since` get a `304`; HEAD works wherever GET does; any web page may call the API (CORS). Errors are
+`application/problem+json` and name the parameter at fault; an unknown parameter is an error, never silently ignored.
+Within `/v1` changes are only additive.
 """
 
 TAGS = [

@@ -142,3 +142,32 @@ def test_placements_wide_refusals_name_the_parameter(client: TestClient, url: st
     assert response.status_code == 422
     assert response.json()["errors"][0]["parameter"] == parameter
 
+
+def test_xlsx_keeps_codes_as_text_freezes_the_header_and_says_what_it_is(real_client: TestClient) -> None:
+    import openpyxl
+
+    response = real_client.get("/v1/placements.xlsx?country=Namibia")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert 'filename="placements.xlsx"' in response.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    data, about = book["Data"], book["About"]
+    assert data.freeze_panes == "A2"
+    header = [cell.value for cell in data[1]]
+    assert header == HEADER.split(",")
+    rows = [dict(zip(header, (cell.value for cell in row), strict=True)) for row in data.iter_rows(min_row=2)]
+    assert len(rows) == real_client.get("/v1/placements?country=NAM").json()["meta"]["total"] > 15
+    assert {row["iso2"] for row in rows} == {"NA"}, "Namibia's code, not an empty cell"
+    assert all(isinstance(row["tier"], str) and isinstance(row["year"], int) for row in rows)
+    facts = {row[0].value: row[1].value for row in about.iter_rows() if row[0].value}
+    version = real_client.get("/v1/meta").json()["data_version"]
+    assert facts["Data version"] == version
+    assert "public domain" in facts["Licence"] and version in facts["How to cite"]
+    assert facts["This file"] == "http://testserver/v1/placements.xlsx?country=Namibia"
+    assert facts["iso2"] and facts["tier"], "every column is described"
+
+
+def test_pandas_reads_the_xlsx_as_the_readme_says(real_client: TestClient) -> None:
+    frame = pd.read_excel(io.BytesIO(real_client.get("/v1/placements.xlsx?year=2025&tier=3").content), dtype=str)
+    assert len(frame) == 20 and set(frame.tier) == {"3"}
+    assert "Laos" in set(frame.country) or "LAO" in set(frame.iso3)

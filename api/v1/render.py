@@ -27,6 +27,7 @@ JSON_MEDIA_TYPE = "application/json"
 class Format(StrEnum):
     JSON = "json"
     CSV = "csv"
+    XLSX = "xlsx"
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,8 @@ async def output_format(
     format: Annotated[
         Format | None,
         Query(
-            description="`csv` for a spreadsheet-ready file holding every matching row (no paging); the same as "
-            "adding `.csv` to the path or sending `Accept: text/csv`. JSON by default."
+            description="`csv` or `xlsx` (Excel) for a file holding every matching row (no paging); the same as "
+            "adding `.csv` or `.xlsx` to the path, or asking for it in `Accept`. JSON by default."
         ),
     ] = None,
 ) -> Format:

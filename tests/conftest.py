@@ -7,6 +7,7 @@ os.environ["RATE_LIMIT"] = "0"
 # Absolute links come from PUBLIC_URL only; the tests' TestClient calls itself http://testserver.
 os.environ["PUBLIC_URL"] = "http://testserver"
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -191,6 +192,17 @@ def empty_store(cache_layer: HTTPCache) -> Iterator[None]:
     yield
     cache_layer.store.answers.clear()
     cache_layer.store.size = 0
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per reason for what was skipped, with its count (not a line per test: without PostgreSQL that would
+    be some 500 lines saying the same)."""
+    reasons: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reasons[longrepr[2].removeprefix("Skipped: ") if isinstance(longrepr, tuple) else str(longrepr)] += 1
+    for reason, count in sorted(reasons.items()):
+        terminalreporter.write_line(f"skipped {count}: {reason}")
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -273,3 +273,24 @@ def test_identical_first_requests_wait_for_one_answer_instead_of_each_computing_
     assert {r.status_code for r in answers} == {200}
     assert len({r.content for r in answers}) == 1
     assert len(made) == 1, "computed once, seven waited"
+
+
+def test_two_loads_of_the_same_data_give_the_same_etag_and_date(fixture_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import client_over
+
+    from api.db import make_engine
+    from seed.loader import load
+
+    answers = []
+    for name in ("first.db", "second.db"):
+        engine = make_engine(f"sqlite:///{tmp_path / name}")
+        load(engine, fixture_dir)
+        for client in client_over(engine):
+            answers.append(client.get("/v1/meta"))
+        engine.dispose()
+    first, second = answers
+    assert first.json()["data_version"] == second.json()["data_version"]
+    assert first.headers["etag"] == second.headers["etag"]
+    # The fixture's latest date is its correction of 2026-11-22 (the 2010 edition was released before it).
+    assert first.headers["last-modified"] == second.headers["last-modified"] == "Sun, 22 Nov 2026 00:00:00 GMT"
+    assert first.json()["last_updated"] == second.json()["last_updated"] == "2026-11-22T00:00:00Z"

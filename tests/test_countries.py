@@ -59,6 +59,7 @@ def test_get_country_whole_body(client: TestClient) -> None:
             "first_year_ranked": 2005,
             "years_on_tier": {"tier_1": 0, "tier_2": 2, "tier_2wl": 1, "tier_3": 0, "special_case": 0},
             "current_watch_list_streak": 0, "longest_watch_list_streak": 1, "years_on_tier_3": 0,
+            "current_tier": "2", "current_tier_since": 2006,
         },
         "placements": [
             {"year": 2005, "tier": "2WL", "tier_label": "Tier 2 Watch List", "name_in_report": "Kazakhstan",
@@ -131,3 +132,9 @@ def test_an_ambiguous_name_is_a_404_naming_every_candidate(
 def test_a_name_that_is_part_of_one_country_suggests_it(real_client: TestClient) -> None:
     detail = real_client.get("/v1/countries/Timor").json()["detail"]
     assert detail.endswith("did you mean Timor-Leste (TLS, http://testserver/v1/countries/TLS)?")
+
+
+@pytest.mark.parametrize(("name", "tier", "since"), [("Philippines", "1", 2016), ("Laos", "3", 2025)])
+def test_a_country_says_since_when_it_is_on_its_tier(real_client: TestClient, name: str, tier: str, since: int) -> None:
+    summary = real_client.get(f"/v1/countries/{name}").json()["summary"]
+    assert (summary["current_tier"], summary["current_tier_since"]) == (tier, since)

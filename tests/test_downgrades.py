@@ -33,11 +33,38 @@ def test_downgrades_filters(trends_client: TestClient) -> None:
 
 def test_downgrades_csv(trends_client: TestClient) -> None:
     lines = trends_client.get("/v1/downgrades.csv?status=downgraded").text.splitlines()
-    assert lines[0] == "year,iso3,country,region,status,streak,waiver_available,evidence,note"
+    assert lines[0] == "year,iso3,country,region,status,streak,waiver_available,evidence,note,rule"
     assert lines[1:] == [
-        "2013,CHN,China,EAP,downgraded,4,False,stated,automatic downgrade after four years on the Watch List",
-        "2013,THA,Thailand,EAP,downgraded,2,True,inferred,",
+        "2013,CHN,China,EAP,downgraded,4,False,stated,automatic downgrade after four years on the Watch List,"
+        "Tier 3 in 2013 after 4 consecutive years on the Tier 2 Watch List (2009-2012): the automatic downgrade of "
+        "22 U.S.C. 7107(b)(2)(D).",
+        "2013,THA,Thailand,EAP,downgraded,2,True,inferred,,Tier 3 in 2013 after 2 consecutive years on the Tier 2 "
+        "Watch List (2011-2012): the automatic downgrade of 22 U.S.C. 7107(b)(2)(D).",
     ]
+
+
+def test_each_row_says_the_rule_that_applied_not_the_source_note(trends_client: TestClient) -> None:
+    body = trends_client.get("/v1/downgrades?year=2011&region=EAP").json()
+    rules = {(r["iso3"], r["status"]): r["rule"] for r in body["data"]}
+    assert rules == {
+        ("CHN", "waived"): "A third consecutive year on the Tier 2 Watch List (2009-2011): allowed only by a waiver "
+        "of the automatic downgrade (22 U.S.C. 7107(b)(2)(D)).",
+        ("CHN", "at_risk"): "3 consecutive years on the Tier 2 Watch List (2009-2011): in 2012 it must move up, be "
+        "waived or go to Tier 3 (22 U.S.C. 7107(b)(2)(D)); a waiver is still possible.",
+    }
+
+
+def test_a_waived_country_is_listed_once_per_status_as_the_docs_say(real_client: TestClient) -> None:
+    """Why Solomon Islands and Vanuatu appear twice in 2025: waived that year, and at risk again the next."""
+    body = real_client.get("/v1/downgrades?year=2025&region=EAP").json()
+    statuses = {(r["iso3"], r["status"]) for r in body["data"] if r["iso3"] in ("SLB", "VUT")}
+    assert statuses == {("SLB", "waived"), ("SLB", "at_risk"), ("VUT", "waived"), ("VUT", "at_risk")}
+    assert len({(r["year"], r["iso3"], r["status"]) for r in body["data"]}) == len(body["data"]), "no true duplicate"
+    docs = real_client.get("/openapi.json").json()["paths"]["/v1/downgrades"]["get"]["description"]
+    assert "listed twice" in docs and "Solomon Islands and Vanuatu" in docs
+    assert len(real_client.get("/v1/downgrades?year=2025&region=EAP&status=at_risk").json()["data"]) == len(
+        {r["iso3"] for r in body["data"] if r["status"] == "at_risk"}
+    )
 
 
 def test_real_data_2013_automatic_downgrades(real_client: TestClient) -> None:

@@ -30,8 +30,8 @@ def test_every_v1_answer_carries_etag_and_last_modified_by_construction(client: 
     assert response.status_code == 200, response.text
     assert response.headers["etag"].startswith('"')
     assert response.headers["cache-control"].startswith("public")
-    # The data's own date (the 2010 edition's release in the fixture), never the time of loading.
-    assert parsedate_to_datetime(response.headers["last-modified"]).date() < datetime.date.today()
+    # The data's own date (the fixture's correction of 2026-11-22), never the time of loading.
+    assert parsedate_to_datetime(response.headers["last-modified"]).date() == datetime.date(2026, 11, 22)
     assert client.get(_url(path), headers={"If-None-Match": response.headers["etag"]}).status_code == 304
 
 

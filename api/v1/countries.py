@@ -82,12 +82,21 @@ def _history(snapshot: Snapshot, iso3: str) -> CountryDetail:
     ]  # fmt: skip
     years_on = Counter(by_year.values())
     current, longest = runs(by_year.items())
+    # "On this tier since": back from the latest placement while each edition gave the same tier.
+    tier_now = rows[-1].tier if rows else None
+    since = None
+    for year in reversed([y for y in editions if rows and y <= rows[-1].year]):
+        if by_year.get(year) != tier_now:
+            break
+        since = year
     summary = CountrySummary(
         first_year_ranked=min((y for y, t in by_year.items() if t != "SC"), default=None),
         years_on_tier=counts(years_on),
         current_watch_list_streak=current,
         longest_watch_list_streak=longest,
         years_on_tier_3=years_on["3"],
+        current_tier=tier_now,
+        current_tier_since=since,
     )
     return CountryDetail(
         **derived.countries(snapshot)[iso3].model_dump(), summary=summary, placements=placements, known_gaps=gaps,

@@ -548,6 +548,13 @@ class CountrySummary(BaseModel):
     current_watch_list_streak: int = Field(description="Consecutive Watch List years up to the latest placement.")
     longest_watch_list_streak: int = Field(description="Longest run of consecutive Watch List years.")
     years_on_tier_3: int = Field(description="Report years on Tier 3.")
+    current_tier: TierCode | None = Field(default=None, description="The tier of the latest placement.")
+    current_tier_since: int | None = Field(
+        default=None,
+        description="On `current_tier` since this report: the first of the unbroken run of editions on it that ends "
+        "with the latest placement (an edition with another tier, a known gap or no coverage breaks the run).",
+        examples=[2022],
+    )
 
 
 class RuleRow(BaseModel):
@@ -581,6 +588,12 @@ class RuleRow(BaseModel):
         "Watch List years otherwise."
     )
     note: Note
+    rule: str = Field(
+        default="",
+        description="The rule that applied, in words, with the statute: what this row says about the country.",
+        examples=["Tier 3 in 2013 after 4 consecutive years on the Tier 2 Watch List (2009-2012): the automatic "
+                  "downgrade of 22 U.S.C. 7107(b)(2)(D)."],
+    )  # fmt: skip
 
 
 class RuleList(BaseModel):

@@ -193,7 +193,7 @@ class HTTPCache:
                     if last_modified is not None:
                         headers["Last-Modified"] = format_datetime(last_modified, usegmt=True)
                     headers.add_vary_header("Accept")
-                    if answered_with == version:
+                    if answered_with == version and self.store is not None:
                         recorded = Answer(list(message["headers"]), b"", etag, last_modified)
                     if _not_modified(request, etag, last_modified):
                         suppress_body = True

@@ -294,3 +294,13 @@ def test_two_loads_of_the_same_data_give_the_same_etag_and_date(fixture_dir, tmp
     # The fixture's latest date is its correction of 2026-11-22 (the 2010 edition was released before it).
     assert first.headers["last-modified"] == second.headers["last-modified"] == "Sun, 22 Nov 2026 00:00:00 GMT"
     assert first.json()["last_updated"] == second.json()["last_updated"] == "2026-11-22T00:00:00Z"
+
+
+def test_without_an_answer_store_every_answer_still_carries_its_etag(
+    client: TestClient, cache_layer, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """RESPONSE_CACHE_MB=0: nothing is stored, and every answer is whole, with its ETag (found by the benchmark)."""
+    monkeypatch.setattr(cache_layer, "store", None)
+    first, second = client.get("/v1/placements?year=2010"), client.get("/v1/placements?year=2010")
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content and first.headers["etag"] == second.headers["etag"]

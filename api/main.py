@@ -2,26 +2,20 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
-from typing import Any
 
-import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from api import errors, v1
+from api import errors, pages, v1
 from api.caching import HTTPCache, NegotiatedGZip
 from api.config import settings
 from api.db import database
-from api.links import public
 from api.live import live
 from api.logs import RequestLog
 from api.ratelimit import RateLimit, counter_for
-from api.security import SecurityHeaders, page_policy
+from api.security import SecurityHeaders
 from api.v1.schemas import Health, Problem, Ready
 
 DESCRIPTION = """
@@ -49,13 +43,12 @@ TAGS = [
     {"name": "countries", "description": "Countries and territories, their codes and the names they have gone by."},
     {"name": "reports", "description": "The editions: release dates, counts per tier, published totals, gaps."},
     {"name": "trends", "description": "Changes between editions, automatic downgrades, statistics over time."},
-    {"name": "charts", "description": "SVG charts to embed: a country's tier history, tiers per year."},
+    {"name": "charts", "description": "SVG charts to embed: a country's tier history, tiers per year, a world map."},
     {"name": "bulk downloads", "description": "The whole dataset at stable URLs, as CSV and JSON."},
     {"name": "reference", "description": "The vocabularies: tiers and regional bureaus."},
     {"name": "about", "description": "Version, source, licence and how to cite."},
     {"name": "operations", "description": "For monitoring."},
 ]
-ASSETS = Path(fastapi_offline.__file__).parent / "static"
 VERSION = "1.0.0"
 
 
@@ -97,7 +90,9 @@ app = FastAPI(
 )  # fmt: skip
 errors.install(app)
 app.include_router(v1.router, prefix="/v1")
-app.mount("/assets", StaticFiles(directory=ASSETS), name="assets")
+app.include_router(pages.router)
+app.mount("/assets", StaticFiles(directory=pages.ASSETS), name="assets")
+app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
 
 # Last added is outermost: the request log sees every answer; every answer, refusals included, gets the security
 # and CORS headers; the rate limit counts answers from the store too; caching sits outside gzip.
@@ -121,80 +116,6 @@ app.add_middleware(
 )  # fmt: skip
 app.add_middleware(SecurityHeaders)
 app.add_middleware(RequestLog)
-
-
-@app.get("/docs", include_in_schema=False)
-def swagger_ui_html(request: Request) -> HTMLResponse:
-    root = request.scope.get("root_path", "")
-    return page_policy(
-        get_swagger_ui_html(
-            openapi_url=f"{root}{app.openapi_url}",
-            title=f"{app.title} — docs",
-            swagger_js_url=f"{root}/assets/swagger-ui-bundle.js",
-            swagger_css_url=f"{root}/assets/swagger-ui.css",
-            swagger_favicon_url=f"{root}/assets/favicon.png",
-        )
-    )
-
-
-@app.get("/redoc", include_in_schema=False)
-def redoc_html(request: Request) -> HTMLResponse:
-    root = request.scope.get("root_path", "")
-    return page_policy(
-        get_redoc_html(
-            openapi_url=f"{root}{app.openapi_url}",
-            title=f"{app.title} — reference",
-            redoc_js_url=f"{root}/assets/redoc.standalone.js",
-            redoc_favicon_url=f"{root}/assets/favicon.png",
-            with_google_fonts=False,
-        )
-    )
-
-
-LANDING = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>TIP Tiers API</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: system-ui, sans-serif; max-width: 44rem; margin: 2rem auto; line-height: 1.5">
-<h1>TIP Tiers API</h1>
-<p>{description}</p>
-<ul>
-<li><a href="{docs}">Interactive documentation</a> (try every request in the browser) and the
-<a href="{redoc}">reference</a></li>
-<li><a href="{meta}">About the data</a>: version, source, licence, how to cite</li>
-<li>Whole dataset: <a href="{placements_csv}">placements.csv</a>, <a href="{placements_json}">placements.json</a>,
-<a href="{datapackage}">datapackage.json</a></li>
-<li>Start here: <a href="{example}">the 2025 Tier 3 countries</a></li>
-</ul></body></html>
-"""
-
-
-@app.get("/", include_in_schema=False)
-def index(request: Request) -> Any:
-    """People get a page, scripts get JSON: both say what this is and where to go."""
-    base = public("")
-    links = {
-        "docs": f"{base}/docs",
-        "redoc": f"{base}/redoc",
-        "meta": f"{base}/v1/meta",
-        "placements_csv": f"{base}/v1/bulk/placements.csv",
-        "placements_json": f"{base}/v1/bulk/placements.json",
-        "datapackage": f"{base}/v1/bulk/datapackage.json",
-        "example": f"{base}/v1/placements?year=2025&tier=3",
-    }
-    description = (
-        "The U.S. State Department's Trafficking in Persons Report tier placements, every country and every "
-        "edition from 2001, each with its source."
-    )
-    if "text/html" in request.headers.get("accept", ""):
-        return page_policy(HTMLResponse(LANDING.format(description=description, **links)))
-    endpoints = ("reports", "countries", "placements", "tiers", "regions", "meta")
-    return {
-        "name": "TIP Tiers API",
-        "description": description,
-        **{key: links[key] for key in ("docs", "meta")},
-        "bulk": {key: links[key] for key in ("placements_csv", "placements_json", "datapackage")},
-        "endpoints": {name: f"{base}/v1/{name}" for name in endpoints},
-    }
 
 
 @app.get("/health", summary="Liveness: the process answers", tags=["operations"])

@@ -1,18 +1,15 @@
-from collections import Counter
 from typing import Annotated
 
 from fastapi import Query
 
 from api.errors import InvalidParameter, NotFound, shown
 from api.links import public
-from api.moves import direction
 from api.names import name_key
 from api.snapshot import Snapshot
 from api.v1 import derived
 from api.v1.params import SnapshotDep, parse_regions
 from api.v1.render import Router
-from api.v1.schemas import CountryDetail, CountryList, CountryPlacement, CountrySummary, ListMeta, counts
-from api.watchlist import runs
+from api.v1.schemas import CountryDetail, CountryList, ListMeta
 
 router = Router(tags=["countries"])
 
@@ -59,51 +56,6 @@ def _not_found(snapshot: Snapshot, code: str) -> str:
     return f"No country goes by {shown(code)}; try /v1/countries?q=... to search names."
 
 
-def history(snapshot: Snapshot, iso3: str) -> CountryDetail:
-    """One country's whole history, worked out once per data version."""
-    return snapshot.once(("history", iso3), lambda: _history(snapshot, iso3))
-
-
-def _history(snapshot: Snapshot, iso3: str) -> CountryDetail:
-    rows = [snapshot.placements[i] for i in snapshot.by_country.get(iso3, ())]
-    gaps = sorted(snapshot.gap_years.get(iso3, ()))
-    by_year = {p.year: p.tier for p in rows}
-    editions = snapshot.years
-    before = dict(zip(editions[1:], editions, strict=False))  # the edition before each, whatever the gap in years
-    labels = snapshot.labels
-    placements = [
-        CountryPlacement(
-            year=p.year, tier=p.tier, tier_label=labels[p.tier], name_in_report=p.name_in_report, region=p.region,
-            basis=p.basis, source_url=p.source_url, source_class=p.source_class, report_url=p.report_url,
-            report_url_scope=p.report_url_scope, note=p.note, previous_tier=by_year.get(before.get(p.year, 0)),
-            change=direction(by_year.get(before.get(p.year, 0)), p.tier, gap=before.get(p.year) in gaps),
-        )
-        for p in rows
-    ]  # fmt: skip
-    years_on = Counter(by_year.values())
-    current, longest = runs(by_year.items())
-    # "On this tier since": back from the latest placement while each edition gave the same tier.
-    tier_now = rows[-1].tier if rows else None
-    since = None
-    for year in reversed([y for y in editions if rows and y <= rows[-1].year]):
-        if by_year.get(year) != tier_now:
-            break
-        since = year
-    summary = CountrySummary(
-        first_year_ranked=min((y for y, t in by_year.items() if t != "SC"), default=None),
-        years_on_tier=counts(years_on),
-        current_watch_list_streak=current,
-        longest_watch_list_streak=longest,
-        years_on_tier_3=years_on["3"],
-        current_tier=tier_now,
-        current_tier_since=since,
-    )
-    return CountryDetail(
-        **derived.countries(snapshot)[iso3].model_dump(), summary=summary, placements=placements, known_gaps=gaps,
-        corrections=[c for c in derived.corrections(snapshot) if c.iso3 == iso3],
-    )  # fmt: skip
-
-
 @router.get(
     "/countries/{code}",
     summary="One country's tier history",
@@ -116,4 +68,4 @@ async def get_country(snapshot: SnapshotDep, code: str) -> CountryDetail:
     country = snapshot.country(code)
     if country is None:
         raise NotFound(_not_found(snapshot, code))
-    return history(snapshot, country.iso3)
+    return derived.history(snapshot, country.iso3)

@@ -5,10 +5,21 @@ import datetime
 from collections import Counter, defaultdict
 
 from api.links import public
-from api.moves import Direction, moves
+from api.moves import Direction, direction, moves
 from api.names import name_key
 from api.snapshot import Snapshot
-from api.v1.schemas import CorrectionOut, CountryOut, DataChange, PublishedFigures, ReportOut, counts
+from api.v1.schemas import (
+    CorrectionOut,
+    CountryDetail,
+    CountryOut,
+    CountryPlacement,
+    CountrySummary,
+    DataChange,
+    PublishedFigures,
+    ReportOut,
+    counts,
+)
+from api.watchlist import runs
 
 ALL = "ALL"
 FEED_TAG = "tag:tip-tiers-api,2026:"
@@ -144,3 +155,48 @@ def _data_changes(snapshot: Snapshot) -> list[DataChange]:
         )  # fmt: skip
     changes.sort(key=lambda change: (change.date, change.kind), reverse=True)
     return changes
+
+
+def history(snapshot: Snapshot, iso3: str) -> CountryDetail:
+    """One country's whole history, worked out once per data version."""
+    return snapshot.once(("history", iso3), lambda: _history(snapshot, iso3))
+
+
+def _history(snapshot: Snapshot, iso3: str) -> CountryDetail:
+    rows = [snapshot.placements[i] for i in snapshot.by_country.get(iso3, ())]
+    gaps = sorted(snapshot.gap_years.get(iso3, ()))
+    by_year = {p.year: p.tier for p in rows}
+    editions = snapshot.years
+    before = dict(zip(editions[1:], editions, strict=False))  # the edition before each, whatever the gap in years
+    labels = snapshot.labels
+    placements = [
+        CountryPlacement(
+            year=p.year, tier=p.tier, tier_label=labels[p.tier], name_in_report=p.name_in_report, region=p.region,
+            basis=p.basis, source_url=p.source_url, source_class=p.source_class, report_url=p.report_url,
+            report_url_scope=p.report_url_scope, note=p.note, previous_tier=by_year.get(before.get(p.year, 0)),
+            change=direction(by_year.get(before.get(p.year, 0)), p.tier, gap=before.get(p.year) in gaps),
+        )
+        for p in rows
+    ]  # fmt: skip
+    years_on = Counter(by_year.values())
+    current, longest = runs(by_year.items())
+    # "On this tier since": back from the latest placement while each edition gave the same tier.
+    tier_now = rows[-1].tier if rows else None
+    since = None
+    for year in reversed([y for y in editions if rows and y <= rows[-1].year]):
+        if by_year.get(year) != tier_now:
+            break
+        since = year
+    summary = CountrySummary(
+        first_year_ranked=min((y for y, t in by_year.items() if t != "SC"), default=None),
+        years_on_tier=counts(years_on),
+        current_watch_list_streak=current,
+        longest_watch_list_streak=longest,
+        years_on_tier_3=years_on["3"],
+        current_tier=tier_now,
+        current_tier_since=since,
+    )
+    return CountryDetail(
+        **countries(snapshot)[iso3].model_dump(), summary=summary, placements=placements, known_gaps=gaps,
+        corrections=[c for c in corrections(snapshot) if c.iso3 == iso3],
+    )  # fmt: skip

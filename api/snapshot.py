@@ -62,10 +62,14 @@ class Snapshot:
     def updated(self) -> datetime.datetime | None:
         """The data's own date: the latest edition's release or correction, whichever is later. Two loads of the same
         data give the same date, which the time of loading would not."""
-        days = [*(r.release_date for r in self.reports.values()), *(c.date for c in self.corrections)]
-        if not days or self.loaded_at is None:
-            return None
-        return datetime.datetime.combine(max(days), datetime.time(), datetime.UTC)
+
+        def compute() -> datetime.datetime | None:
+            days = [*(r.release_date for r in self.reports.values()), *(c.date for c in self.corrections)]
+            if not days or self.loaded_at is None:
+                return None
+            return datetime.datetime.combine(max(days), datetime.time(), datetime.UTC)
+
+        return self.once("updated", compute)
 
     def country(self, name: str) -> Country | None:
         """The one country lookup: ISO3, ISO2 or any name it has gone by, ignoring case, accents and punctuation."""

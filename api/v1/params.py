@@ -109,14 +109,15 @@ def _matching(
     else:
         candidates = [i for year in years for i in snapshot.by_year.get(year, ())]
     wanted_years = set(years)
-    rows = snapshot.placements
+    # Plain tuples, made once per version: reading a table model's attribute goes through SQLAlchemy's descriptor.
+    keys = snapshot.once("placement-keys", lambda: [(p.year, p.tier, p.region, p.basis) for p in snapshot.placements])
     return [
         i
         for i in candidates
-        if (row := rows[i]).year in wanted_years
-        and (not tiers or row.tier in tiers)
-        and (not regions or row.region in regions)
-        and (not bases or row.basis in bases)
+        if (row := keys[i])[0] in wanted_years
+        and (not tiers or row[1] in tiers)
+        and (not regions or row[2] in regions)
+        and (not bases or row[3] in bases)
     ]
 
 

@@ -88,6 +88,7 @@ def test_country_history_carries_previous_tier_change_and_summary(trends_client:
         "first_year_ranked": 2009,
         "years_on_tier": {"tier_1": 0, "tier_2": 2, "tier_2wl": 3, "tier_3": 1, "special_case": 0},
         "current_watch_list_streak": 1, "longest_watch_list_streak": 2, "years_on_tier_3": 1,
+        "current_tier": "2WL", "current_tier_since": 2014,
     }  # fmt: skip
 
 

@@ -564,7 +564,9 @@ class RuleRow(BaseModel):
                 {"year": 2013, "iso3": "CHN", "country": "China", "region": "EAP", "status": "downgraded",
                  "streak": 4, "waiver_available": False, "evidence": "stated",
                  "note": 'auto-downgraded; State Dept Discover Diplomacy data file (TIPS_2013 = "Tier 3 '
-                         'Auto-Downgrade"); same tier in Kelley/Heiss dataset'}
+                         'Auto-Downgrade"); same tier in Kelley/Heiss dataset',
+                 "rule": "Tier 3 in 2013 after 4 consecutive years on the Tier 2 Watch List (2009-2012): the "
+                         "automatic downgrade of 22 U.S.C. 7107(b)(2)(D)."}
             ]
         }
     )  # fmt: skip

@@ -22,7 +22,7 @@ from api.names import name_key
 from api.security import page_policy
 from api.snapshot import Snapshot
 from api.v1 import derived
-from api.v1.params import FIRST_YEAR, LAST_YEAR, SnapshotDep
+from api.v1.params import SnapshotDep
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -122,17 +122,8 @@ async def countries_page(
     if q and (exact := snapshot.country(q)) is not None:
         # A name or code that is exactly one country goes to it, as the home page's search promises.
         return _redirect(f"{base}/countries/{exact.iso3}")
-    regions = {r.code: r.label for r in snapshot.regions}
-    labels = snapshot.labels
-    rows = []
-    for iso3, country in snapshot.countries.items():
-        summary = derived.history(snapshot, iso3).summary
-        last = snapshot.placements[snapshot.by_country[iso3][-1]] if iso3 in snapshot.by_country else None
-        rows.append({"iso3": iso3, "name": country.name, "region_code": country.region,
-                     "region": regions.get(country.region, country.region),
-                     "tier": summary.current_tier.value if summary.current_tier else None,
-                     "tier_label": labels.get(summary.current_tier or "", ""), "since": summary.current_tier_since,
-                     "last_year": last.year if last else None})  # fmt: skip
+    regions, labels = snapshot.region_labels, snapshot.labels
+    rows = snapshot.once("country-page-rows", lambda: _country_rows(snapshot))
     named = None
     if q:
         named = {c.iso3 for c in snapshot.named_like(name_key(q))} if name_key(q) else set()
@@ -164,6 +155,21 @@ async def countries_page(
     )  # fmt: skip
 
 
+def _country_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
+    """Every country with its region and current tier: the countries page's table, once per data version."""
+    regions, labels = snapshot.region_labels, snapshot.labels
+    rows = []
+    for iso3, country in snapshot.countries.items():
+        summary = derived.history(snapshot, iso3).summary
+        last = snapshot.placements[snapshot.by_country[iso3][-1]] if iso3 in snapshot.by_country else None
+        rows.append({"iso3": iso3, "name": country.name, "region_code": country.region,
+                     "region": regions.get(country.region, country.region),
+                     "tier": summary.current_tier.value if summary.current_tier else None,
+                     "tier_label": labels.get(summary.current_tier or "", ""), "since": summary.current_tier_since,
+                     "last_year": last.year if last else None})  # fmt: skip
+    return rows
+
+
 def _redirect(url: str) -> HTMLResponse:
     return HTMLResponse("", status_code=303, headers={"Location": url})
 
@@ -183,7 +189,7 @@ async def country_page(request: Request, snapshot: SnapshotDep, code: str) -> HT
     years = [p.year for p in detail.placements] or snapshot.years
     url = public(f"/countries/{country.iso3}") if settings.public_url else ""
     reference = citation.text([citation.dataset_reference(years[0], years[-1], snapshot.version, url, None)]).strip()
-    regions = {r.code: r.label for r in snapshot.regions}
+    regions = snapshot.region_labels
     return _page(
         request, snapshot, "country.html", title=f"{country.name}: Trafficking in Persons Report tiers",
         description=f"{country.name}'s tier in every Trafficking in Persons Report since {years[0]}, with sources.",
@@ -206,12 +212,12 @@ async def report_page(
 ) -> HTMLResponse:
     """One edition: the world map, counts per tier and region, the full table, changes from the edition before, gaps."""
     base = public("")
-    if year not in snapshot.reports or not FIRST_YEAR <= year <= LAST_YEAR:
+    if year not in snapshot.reports:
         detail = f"There is no {year} edition in the data; the editions run {snapshot.years[0]}-{snapshot.years[-1]}."
         return _page(request, snapshot, "not_found.html", status=404, title="Not found", detail=detail,
                      json_url=f"{base}/v1/reports")  # fmt: skip
-    report = next(r for r in derived.reports(snapshot) if r.year == year)
-    labels, regions = snapshot.labels, {r.code: r.label for r in snapshot.regions}
+    report = derived.report(snapshot, year)
+    labels, regions = snapshot.labels, snapshot.region_labels
     order = {code: i for i, code in enumerate(labels)}
     rows: list[dict[str, Any]] = [
         {"iso3": p.iso3, "name": snapshot.countries[p.iso3].name, "region": regions.get(p.region, p.region),

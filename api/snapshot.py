@@ -59,6 +59,11 @@ class Snapshot:
         return self.once("labels", lambda: {tier.code: tier.label for tier in self.tiers})
 
     @property
+    def region_labels(self) -> dict[str, str]:
+        """Bureau code to its name ("EAP" to "East Asia and Pacific"), in the bureaus' order."""
+        return self.once("region-labels", lambda: {region.code: region.label for region in self.regions})
+
+    @property
     def updated(self) -> datetime.datetime | None:
         """The data's own date: the latest edition's release or correction, whichever is later. Two loads of the same
         data give the same date, which the time of loading would not."""

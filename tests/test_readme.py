@@ -78,7 +78,7 @@ def test_the_readme_serves_with_the_production_command_which_names_no_server(
 ) -> None:
     if real_engine.dialect.name != "sqlite":
         pytest.skip("one database is enough")
-    (command,) = [b for b in re.findall(r"```sh\n(.*?)```", README, flags=re.S) if "python -m seed" in b][:1]
+    command = next(b for b in re.findall(r"```sh\n(.*?)```", README, flags=re.S) if "python -m seed" in b)
     assert command.strip().endswith(".venv/bin/python -m api"), "the README serves as production does"
     with serve(real_engine.url.render_as_string(hide_password=False), tmp_path / "server.log") as server:
         import httpx

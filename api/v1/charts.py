@@ -8,7 +8,6 @@ from fastapi import Query, Response
 
 from api import worldmap
 from api.errors import NotFound, shown
-from api.snapshot import Snapshot
 from api.v1.derived import ALL, tier_counts
 from api.v1.params import FIRST_YEAR, LAST_YEAR, SnapshotDep, parse_regions
 from api.v1.render import Router
@@ -72,10 +71,6 @@ def _legend(
                     f"{escape(label)}</text></g>")  # fmt: skip
         x += width + 16
     return body, y + LINE - top
-
-
-def _region_label(snapshot: Snapshot, code: str) -> str:
-    return next((r.label for r in snapshot.regions if r.code == code), code)
 
 
 def _svg(width: int, height: int, title: str, desc: str, body: list[str], source: str) -> Response:
@@ -204,7 +199,7 @@ async def get_tiers_chart(
     ceiling, tick_step = _axis(largest)
     scale = (bottom - top) / ceiling
     band = (width - left - 20) / max(len(years), 1)
-    where = "all regions" if area == ALL else _region_label(snapshot, area)
+    where = "all regions" if area == ALL else snapshot.region_labels.get(area, area)
     body = [f'<text x="{left}" y="22" font-size="15" font-weight="bold">Countries per tier, {escape(where)}</text>']
     for tick in range(0, ceiling + 1, tick_step):
         ty = bottom - tick * scale
@@ -303,7 +298,7 @@ async def get_world_map(
     title = f"Trafficking in Persons Report tiers, {year}"
     cropped: set[str] | None = None
     if areas:
-        title += ", " + " and ".join(_region_label(snapshot, code) for code in areas)
+        title += ", " + " and ".join(snapshot.region_labels.get(code, code) for code in areas)
         # A country is in the region its placement that year was filed under; one the edition did not cover, in the
         # region it is filed under today, so it shows as not covered (the United States before 2010), not as outside.
         cropped = {iso3 for iso3, code in shown_in.items() if code in areas} | {

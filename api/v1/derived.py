@@ -80,6 +80,11 @@ def reports(snapshot: Snapshot) -> list[ReportOut]:
     return snapshot.once("reports", compute)
 
 
+def report(snapshot: Snapshot, year: int) -> ReportOut:
+    """One edition's summary, as `/v1/reports` lists it."""
+    return snapshot.once("report-by-year", lambda: {r.year: r for r in reports(snapshot)})[year]
+
+
 def corrections(snapshot: Snapshot) -> list[CorrectionOut]:
     """Every correction, oldest first, with the country's current name."""
 

@@ -43,7 +43,7 @@ def _detail(snapshot: Snapshot, year: int) -> ReportDetail:
     for p in (snapshot.placements[i] for i in snapshot.by_year.get(year, ())):
         by_region[p.region][p.tier] += 1
         basis[p.basis] += 1
-    summary = next(r for r in derived.reports(snapshot) if r.year == year)
+    summary = derived.report(snapshot, year)
     return ReportDetail(
         **summary.model_dump(),
         counts_by_region=[
